@@ -1,0 +1,13 @@
+# Replaces the text between the GENERATED-TABLE markers of DOC with the contents of TABLE.
+file(READ "${TABLE}" table)
+file(READ "${DOC}" doc)
+string(FIND "${doc}" "<!-- BEGIN GENERATED TABLE -->" begin)
+string(FIND "${doc}" "<!-- END GENERATED TABLE -->" end)
+if(begin EQUAL -1 OR end EQUAL -1)
+    message(FATAL_ERROR "${DOC} lacks the GENERATED TABLE markers")
+endif()
+string(LENGTH "<!-- BEGIN GENERATED TABLE -->" marker_length)
+math(EXPR head_length "${begin} + ${marker_length}")
+string(SUBSTRING "${doc}" 0 ${head_length} head)
+string(SUBSTRING "${doc}" ${end} -1 tail)
+file(WRITE "${DOC}" "${head}\n${table}${tail}")

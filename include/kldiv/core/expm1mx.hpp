@@ -1,0 +1,147 @@
+// The exp residuals: expm1mx(x) = eˣ − 1 − x and rlogr_residual(l) = r·l − (r − 1), r = eˡ.
+// Guarantees: ≤ 2 ulp over the whole domain for float and double (measured: docs/accuracy.md).
+#pragma once
+
+#include <cmath>
+#include <limits>
+
+#include "kldiv/core/concepts.hpp"
+#include "kldiv/core/detail/error_free.hpp"
+
+namespace kldiv {
+namespace detail {
+
+/// Taylor coefficients of the series t²·(1/2 + t·(c₃ + t·Σ cₙ tⁿ)) shared by φ and ρ:
+/// φ(t) = eᵗ − 1 − t has c₃ = 1/6, cₙ = 1/(n+4)!; ρ(t) = t·eᵗ − (eᵗ − 1) has c₃ = 1/3,
+/// cₙ = (n+3)/(n+4)!.
+template <class T, std::size_t N, bool Reverse>
+struct residual_series {
+    T c[N];
+    T third_hi;  // c₃ split into hi + lo so that it carries no rounding error
+    T third_lo;
+    constexpr residual_series() : c{}, third_hi{}, third_lo{} {
+        const T denominator = Reverse ? T(3) : T(6);
+        third_hi = T(1) / denominator;
+        // denominator·third_hi exactly, as a sum of exact multiples (3 = 2 + 1, 6 = 4 + 2)
+        const auto product = Reverse ? two_sum(T(2) * third_hi, third_hi) : two_sum(T(4) * third_hi, T(2) * third_hi);
+        third_lo = ((T(1) - product.hi) - product.lo) / denominator;
+        T factorial = 24;  // 4!
+        for (std::size_t n = 0; n < N; ++n) {
+            c[n] = (Reverse ? T(n + 3) : T(1)) / factorial;
+            factorial *= T(n + 5);
+        }
+    }
+};
+
+// Enough terms that the truncation is below a tenth of an ulp of the result for |t| ≤ 1.
+template <class T>
+inline constexpr std::size_t residual_series_terms = std::numeric_limits<T>::digits > 53 ? 20 : 17;
+
+/// t²·(1/2 + t·(c₃ + t·H(t))) for |t| ≤ 1, as hi + lo. For t < 0 the bracket cancels by up to a
+/// factor 2, so it is formed in double-word arithmetic (c₃ included); only H's rounding, worth
+/// a fraction of an ulp, remains.
+template <class T, bool Reverse>
+inline double_word<T> residual_series_sum(T t) noexcept {
+    static constexpr residual_series<T, residual_series_terms<T>, Reverse> series{};
+    const T third_rest = series.third_lo + t * horner(t, series.c);
+    const auto t_third = two_product(t, series.third_hi);
+    const auto head = two_sum(T(0.5), t_third.hi);
+    const auto bracket = two_sum(head.hi, t * third_rest);  // renormalised: bracket.lo is tiny
+    const T bracket_lo = bracket.lo + (head.lo + t_third.lo);
+    const auto square = two_product(t, t);
+    const T hi = square.hi * bracket.hi;
+    const T lo = multiply_add(square.hi, bracket.hi, -hi) + (square.hi * bracket_lo + square.lo * bracket.hi);
+    return {hi, lo};
+}
+
+/// eˣ = 2ᵏ·(hi + lo) for finite x with |k| within the exponent range: x = k·ln2 + t with
+/// |t| ≤ ln2/2 (Cody–Waite, t kept to double-word precision), eᵗ = 1 + t + φ(t).
+template <class T>
+inline double_word<T> exp_reduced(T x, int& exponent) noexcept {
+    using split = ln2_split<T>;
+    const T k = std::nearbyint(x * split::inverse);
+    const T r1 = x - k * split::hi;  // exact: k·ln2_hi has ≤ 43 bits and r1 is near x
+    const T r2 = k * split::lo;
+    const T t = r1 - r2;
+    const T t_lo = (r1 - t) - r2;
+    const auto phi_t = residual_series_sum<T, false>(t);
+    const auto s1 = two_sum(T(1), t);
+    const auto s2 = two_sum(s1.hi, phi_t.hi);
+    exponent = static_cast<int>(k);
+    return {s2.hi, (s1.lo + s2.lo) + (phi_t.lo + t_lo)};
+}
+
+/// φ(x) = eˣ − 1 − x for T = double or long double (float is evaluated in double).
+/// |x| < 1: the series. Otherwise φ = 2ᵏ·[eᵗ − 2⁻ᵏ(1 + x)] with eᵗ from exp_reduced and the
+/// bracket summed error-free, so cancellation between its terms costs nothing.
+template <class T>
+inline T expm1mx_impl(T x) noexcept {
+    if (std::isnan(x)) return x;
+    if (std::fabs(x) < quadratic_regime<T>) return (x * T(0.5)) * x;
+    if (std::fabs(x) < T(1)) {
+        const auto phi = residual_series_sum<T, false>(x);
+        return phi.hi + phi.lo;
+    }
+    if (x > T(std::numeric_limits<T>::max_exponent) * ln2_split<T>::hi) return std::numeric_limits<T>::infinity();
+    if (x < T(-64)) return -x - T(1);  // eˣ < 2⁻⁹² is below half an ulp of −1 − x
+    int exponent = 0;
+    const auto e_t = exp_reduced(x, exponent);
+    const auto one_plus_x = two_sum(T(1), x);
+    const auto difference = two_sum(e_t.hi, -std::ldexp(one_plus_x.hi, -exponent));
+    const T tail = difference.lo + (e_t.lo - std::ldexp(one_plus_x.lo, -exponent));
+    return std::ldexp(difference.hi + tail, exponent);
+}
+
+/// ρ(l) = r·l − (r − 1) = 1 + (l − 1)·eˡ. |l| < 1: the series. Otherwise (l − 1) and eˡ are
+/// both carried in double-word form, so the one cancellation (1 against (1 − l)·eˡ ≤ 0.74 for
+/// l ≤ −1) costs nothing.
+template <class T>
+inline T rlogr_residual_impl(T l) noexcept {
+    if (std::isnan(l)) return l;
+    if (std::fabs(l) < quadratic_regime<T>) return (l * T(0.5)) * l;
+    if (std::fabs(l) < T(1)) {
+        const auto rho = residual_series_sum<T, true>(l);
+        return rho.hi + rho.lo;
+    }
+    if (l > T(std::numeric_limits<T>::max_exponent) * ln2_split<T>::hi) return std::numeric_limits<T>::infinity();
+    if (l < T(-64)) return T(1);  // (1 − l)·eˡ < 2⁻⁸⁵
+    int exponent = 0;
+    const auto e_t = exp_reduced(l, exponent);
+    const auto l_minus_one = two_sum(l, T(-1));
+    const auto product = two_product(l_minus_one.hi, e_t.hi);
+    const T product_lo = product.lo + (l_minus_one.hi * e_t.lo + l_minus_one.lo * e_t.hi);
+    const auto sum = two_sum(T(1), std::ldexp(product.hi, exponent));
+    return sum.hi + (sum.lo + std::ldexp(product_lo, exponent));
+}
+
+}  // namespace detail
+
+/// φ(x) = eˣ − 1 − x ≥ 0, the "exp residual": k3 for one sample, and the term every discrete KL
+/// and many closed forms are summed from. Domain: all x.
+/// Accuracy: ≤ 2 ulp for float and double (float is evaluated in double and rounded, so it is
+/// within 0.5 ulp + 2⁻²⁹ ulp); ≤ 2 ulp for long double. Measured in docs/accuracy.md.
+/// Special values: φ(+inf) = +inf, φ(x) = +inf once eˣ − 1 − x exceeds the format's maximum
+/// (x > 709.78 in double, 88.72 in float), φ(−inf) = +inf, φ(NaN) = NaN. Never negative.
+template <real T>
+inline T expm1mx(T x) noexcept {
+    if constexpr (std::is_same_v<T, float>)
+        return static_cast<float>(detail::expm1mx_impl<double>(x));
+    else
+        return detail::expm1mx_impl<T>(x);
+}
+
+/// ρ(l) = r·l − (r − 1) with r = eˡ: the per-sample residual of the reverse-direction estimator
+/// (for KL[p‖q] from samples of q, l = log p − log q) and the Bregman divergence of r·log r at 1.
+/// Domain: all l. Always ≥ 0.
+/// Accuracy: ≤ 2 ulp for float and double (float evaluated in double); ≤ 2 ulp for long double.
+/// Special values: ρ(−inf) = 1, ρ(+inf) = +inf, +inf once the value exceeds the format's maximum
+/// (l > 703.2 in double), ρ(NaN) = NaN.
+template <real T>
+inline T rlogr_residual(T l) noexcept {
+    if constexpr (std::is_same_v<T, float>)
+        return static_cast<float>(detail::rlogr_residual_impl<double>(l));
+    else
+        return detail::rlogr_residual_impl<T>(l);
+}
+
+}  // namespace kldiv

@@ -1,0 +1,5 @@
+// The whole public API of kldiv in one include.
+// Guarantees: includes every public header; each of them also compiles on its own.
+#pragma once
+
+#include "kldiv/core.hpp"
