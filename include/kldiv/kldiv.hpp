@@ -3,3 +3,4 @@
 #pragma once
 
 #include "kldiv/core.hpp"
+#include "kldiv/discrete.hpp"

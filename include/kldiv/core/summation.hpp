@@ -1,4 +1,4 @@
-// Accurate summation: a Neumaier-compensated accumulator and a one-call sum over a span.
+// Accurate summation: a compensated (TwoSum) accumulator and a one-call sum over a span.
 // Guarantees: float terms accumulate in double; error ≤ 2ε|Σ| + n·ε²·Σ|xᵢ| (ε of the accumulator).
 #pragma once
 
@@ -10,7 +10,8 @@
 
 namespace kldiv {
 
-/// A running sum with Neumaier's compensation, mergeable across chunks and threads.
+/// A running sum with Kahan–Babuška–Neumaier compensation (each addition's rounding error is
+/// recovered exactly by TwoSum and accumulated), mergeable across chunks and threads.
 /// Accumulator: double for float input (choose Acc explicitly to change it).
 /// Accuracy: |value() − Σxᵢ| ≤ 2ε·|Σxᵢ| + n·ε²·Σ|xᵢ|, ε the unit roundoff of Acc; so 10⁸ float
 /// terms summed in double are within a few ulp of the exact double result.
@@ -22,11 +23,11 @@ public:
 
     /// Adds one term.
     constexpr void add(Acc term) noexcept {
+        // Knuth's branch-free TwoSum: the same error as Neumaier's test on |sum| ≥ |term|, without
+        // a data-dependent branch in the loop.
         const Acc total = sum_ + term;
-        if (std::fabs(sum_) >= std::fabs(term))
-            compensation_ += (sum_ - total) + term;
-        else
-            compensation_ += (term - total) + sum_;
+        const Acc term_virtual = total - sum_;
+        compensation_ += (sum_ - (total - term_virtual)) + (term - term_virtual);
         sum_ = total;
     }
 

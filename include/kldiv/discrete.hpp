@@ -1,0 +1,9 @@
+// The discrete layer: information measures of probability vectors and logits, and coding theory.
+// Guarantees: each function's accuracy and errors are stated in its own header.
+#pragma once
+
+#include "kldiv/discrete/coding.hpp"
+#include "kldiv/discrete/logits.hpp"
+#include "kldiv/discrete/measures.hpp"
+#include "kldiv/discrete/units.hpp"
+#include "kldiv/discrete/vector_input.hpp"

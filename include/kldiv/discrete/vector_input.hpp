@@ -1,0 +1,83 @@
+// How discrete functions accept vectors: any contiguous container of reals (std::span,
+// std::vector, std::array, Eigen vectors and maps), and how they validate distributions.
+#pragma once
+
+#include <cmath>
+#include <algorithm>
+#include <cstddef>
+#include <limits>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "kldiv/core/concepts.hpp"
+#include "kldiv/core/error.hpp"
+#include "kldiv/core/summation.hpp"
+
+namespace kldiv {
+
+/// A contiguous sequence of reals: has data() pointing at its elements and size().
+/// (std::span, std::vector, std::array, Eigen::Vector/Array/Map with unit inner stride.)
+template <class R>
+concept real_vector = requires(const R& r) {
+    { r.data() };
+    { r.size() };
+    requires std::is_pointer_v<decltype(r.data())>;
+    requires real<std::remove_cv_t<std::remove_pointer_t<decltype(r.data())>>>;
+};
+
+/// The element type of a real_vector.
+template <real_vector R>
+using vector_value_t = std::remove_cv_t<std::remove_pointer_t<decltype(std::declval<const R&>().data())>>;
+
+/// A read-only span over any real_vector.
+template <real_vector R>
+[[nodiscard]] std::span<const vector_value_t<R>> as_span(const R& r) noexcept {
+    return {r.data(), static_cast<std::size_t>(r.size())};
+}
+
+/// How far Σpᵢ may be from 1 for a vector of n entries of type T to count as a distribution:
+/// √ε_T · max(1, √n / 32). That is 1.5e-8 for double and 3.5e-4 for float up to n = 1024,
+/// growing like √n beyond (4e-3 for a float vocabulary of 151 936), which admits vectors
+/// normalised in their own precision and rejects vectors that were never normalised.
+template <real T>
+[[nodiscard]] inline double normalization_tolerance(std::size_t n) noexcept {
+    const double root_epsilon = std::sqrt(static_cast<double>(std::numeric_limits<T>::epsilon()));
+    return root_epsilon * std::max(1.0, std::sqrt(static_cast<double>(n)) / 32.0);
+}
+
+namespace detail {
+
+/// Throws unless v has no negative, NaN or infinite entries, is non-empty and sums to 1 within
+/// normalization_tolerance. `function` and `name` make the message, e.g.
+/// "kldiv::kl_divergence: p[3] is negative, got -0.1".
+template <real T>
+void check_distribution(std::string_view function, std::string_view name, std::span<const T> v) {
+    if (v.empty()) fail(function, std::string(name) + " is empty: a distribution needs at least one outcome");
+    compensated_sum<double> total;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const T x = v[i];
+        if (std::isnan(x)) fail(function, std::string(name) + "[" + std::to_string(i) + "] is NaN", x);
+        if (std::isinf(x)) fail(function, std::string(name) + "[" + std::to_string(i) + "] is infinite", x);
+        if (x < T(0)) fail(function, std::string(name) + "[" + std::to_string(i) + "] is negative", x);
+        total.add(static_cast<double>(x));
+    }
+    const double tolerance = normalization_tolerance<T>(v.size());
+    if (!(std::fabs(total.value() - 1.0) <= tolerance))
+        fail(function,
+             std::string(name) + " does not sum to 1 (tolerance " + to_text(tolerance) +
+                 "; kldiv never normalises silently)",
+             total.value());
+}
+
+/// Throws unless both vectors have the same, non-zero size.
+inline void check_same_size(std::string_view function, std::size_t p_size, std::size_t q_size) {
+    if (p_size != q_size)
+        fail(function, "p and q have different sizes (" + std::to_string(p_size) + " and " + std::to_string(q_size) +
+                           "); kldiv never broadcasts the outcome axis");
+}
+
+}  // namespace detail
+}  // namespace kldiv
