@@ -4,3 +4,4 @@
 
 #include "kldiv/core.hpp"
 #include "kldiv/discrete.hpp"
+#include "kldiv/random.hpp"
