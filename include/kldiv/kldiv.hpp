@@ -4,4 +4,6 @@
 
 #include "kldiv/core.hpp"
 #include "kldiv/discrete.hpp"
+#include "kldiv/estimators.hpp"
 #include "kldiv/random.hpp"
+#include "kldiv/simd.hpp"

@@ -68,7 +68,8 @@ inline double_word<T> exp_reduced(T x, int& exponent) noexcept {
     const auto s1 = two_sum(T(1), t);
     const auto s2 = two_sum(s1.hi, phi_t.hi);
     exponent = static_cast<int>(k);
-    return {s2.hi, (s1.lo + s2.lo) + (phi_t.lo + t_lo)};
+    // e^(t + t_lo) = 1 + t + φ(t) + t_lo·eᵗ to first order (|t_lo| ≤ 2⁻⁵³|t|).
+    return {s2.hi, (s1.lo + s2.lo) + (phi_t.lo + t_lo * (T(1) + (t + phi_t.hi)))};
 }
 
 /// φ(x) = eˣ − 1 − x for T = double or long double (float is evaluated in double).
@@ -82,7 +83,8 @@ inline T expm1mx_impl(T x) noexcept {
         const auto phi = residual_series_sum<T, false>(x);
         return phi.hi + phi.lo;
     }
-    if (x > T(std::numeric_limits<T>::max_exponent) * ln2_split<T>::hi) return std::numeric_limits<T>::infinity();
+    // Past max_exponent·ln2 + 1, eˣ overflows for sure; below it ldexp rounds to inf or not.
+    if (x > T(std::numeric_limits<T>::max_exponent) * ln2_split<T>::hi + T(1)) return std::numeric_limits<T>::infinity();
     if (x < T(-64)) return -x - T(1);  // eˣ < 2⁻⁹² is below half an ulp of −1 − x
     int exponent = 0;
     const auto e_t = exp_reduced(x, exponent);
@@ -103,14 +105,16 @@ inline T rlogr_residual_impl(T l) noexcept {
         const auto rho = residual_series_sum<T, true>(l);
         return rho.hi + rho.lo;
     }
-    if (l > T(std::numeric_limits<T>::max_exponent) * ln2_split<T>::hi) return std::numeric_limits<T>::infinity();
+    if (l > T(std::numeric_limits<T>::max_exponent) * ln2_split<T>::hi + T(1)) return std::numeric_limits<T>::infinity();
     if (l < T(-64)) return T(1);  // (1 − l)·eˡ < 2⁻⁸⁵
     int exponent = 0;
     const auto e_t = exp_reduced(l, exponent);
     const auto l_minus_one = two_sum(l, T(-1));
     const auto product = two_product(l_minus_one.hi, e_t.hi);
     const T product_lo = product.lo + (l_minus_one.hi * e_t.lo + l_minus_one.lo * e_t.hi);
-    const auto sum = two_sum(T(1), std::ldexp(product.hi, exponent));
+    const T scaled = std::ldexp(product.hi, exponent);
+    if (std::isinf(scaled)) return scaled;  // (l − 1)·eˡ overflows from l ≈ 703.2 (double)
+    const auto sum = two_sum(T(1), scaled);
     return sum.hi + (sum.lo + std::ldexp(product_lo, exponent));
 }
 

@@ -1,0 +1,5 @@
+// The estimators layer: Monte Carlo KL and f-divergence estimates from log-probabilities, with
+// error bars, and the gradient semantics of each estimator.
+#pragma once
+
+#include "kldiv/estimators/kl_estimates.hpp"

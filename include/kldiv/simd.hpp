@@ -1,0 +1,7 @@
+// The SIMD layer: vectorisable residuals, run-time instruction-set dispatch, array kernels.
+// Guarantees: every path matches the scalar reference within the documented ulp bounds.
+#pragma once
+
+#include "kldiv/simd/dispatch.hpp"
+#include "kldiv/simd/log_ratio_kernel.hpp"
+#include "kldiv/simd/residuals.hpp"

@@ -1,0 +1,175 @@
+// Branch-free double-precision expm1mx and rlogr_residual for vector loops: straight-line
+// arithmetic and selects only, so compilers vectorise them. Same ≤ 2 ulp contract as core/.
+#pragma once
+
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+#include "kldiv/core/detail/error_free.hpp"
+
+namespace kldiv::simd::detail {
+
+using kldiv::detail::double_word;
+using kldiv::detail::ln2_split;
+
+// Inlined into every instruction-set clone, so the caller decides the ISA.
+#if defined(__GNUC__)
+#define KLDIV_VECTOR_INLINE [[gnu::always_inline]] inline
+#else
+#define KLDIV_VECTOR_INLINE inline
+#endif
+
+/// a·b exactly as hi + lo: a fused multiply-add when UseFma (in clones built for FMA
+/// hardware), else Dekker's splitting. Both vectorise.
+template <bool UseFma>
+KLDIV_VECTOR_INLINE double_word<double> product(double a, double b) noexcept {
+    const double p = a * b;
+    if constexpr (UseFma) {
+        return {p, std::fma(a, b, -p)};
+    } else {
+        constexpr double splitter = 134217729.0;  // 2^27 + 1
+        const double as = splitter * a, bs = splitter * b;
+        const double a_hi = as - (as - a), a_lo = a - a_hi;
+        const double b_hi = bs - (bs - b), b_lo = b - b_hi;
+        return {p, ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo};
+    }
+}
+
+KLDIV_VECTOR_INLINE double_word<double> sum(double a, double b) noexcept {
+    const double s = a + b;
+    const double bv = s - a;
+    return {s, (a - (s - bv)) + (b - bv)};
+}
+
+template <bool UseFma>
+KLDIV_VECTOR_INLINE double multiply_add(double a, double b, double c) noexcept {
+    if constexpr (UseFma)
+        return std::fma(a, b, c);
+    else
+        return a * b + c;
+}
+
+/// 2ⁿ for integer-valued n in [−1022, 1023], from the exponent bits. The integer is read off
+/// n + 1.5·2⁵² (exact for |n| < 2⁵¹) so that only 64-bit integer adds and shifts are needed,
+/// which AVX2 has (it has no double → int64 conversion).
+KLDIV_VECTOR_INLINE double power_of_two(double n) noexcept {
+    constexpr double shifter = 0x1.8p52;
+    const std::uint64_t bits = std::bit_cast<std::uint64_t>(n + shifter) - std::bit_cast<std::uint64_t>(shifter);
+    return std::bit_cast<double>((bits + 1023) << 52);
+}
+
+/// Clamps x into [low, high]; NaN goes to low (callers restore NaN at the end). Written as
+/// comparisons and selects, which vectorise (std::fmin/fmax need -ffinite-math-only to).
+KLDIV_VECTOR_INLINE double clamp_to(double x, double low, double high) noexcept {
+    const double upper = (x > high) ? high : x;
+    return (upper >= low) ? upper : low;
+}
+
+/// t²·(½ + t·(c₃ + t·H(t))) for |t| ≤ ln2/2 + tiny, as hi + lo (H: 11 terms of the Taylor tail);
+/// c₃ = 1/6 for φ, 1/3 for ρ, both carried as hi + lo (see core/expm1mx.hpp).
+template <bool UseFma, bool Reverse>
+KLDIV_VECTOR_INLINE double_word<double> reduced_series(double t) noexcept {
+    // Coefficients of H: 1/(n+4)! (φ) or (n+3)/(n+4)! (ρ), n = 0..10.
+    static constexpr double phi_c[11] = {1.0 / 24,        1.0 / 120,        1.0 / 720,         1.0 / 5040,
+                                  1.0 / 40320,     1.0 / 362880,     1.0 / 3628800,     1.0 / 39916800,
+                                  1.0 / 479001600, 1.0 / 6227020800, 1.0 / 87178291200};
+    static constexpr double rho_c[11] = {3.0 / 24,        4.0 / 120,         5.0 / 720,        6.0 / 5040,
+                                  7.0 / 40320,     8.0 / 362880,      9.0 / 3628800,    10.0 / 39916800,
+                                  11.0 / 479001600, 12.0 / 6227020800, 13.0 / 87178291200};
+    const auto& c = Reverse ? rho_c : phi_c;
+    constexpr double third_hi = Reverse ? 1.0 / 3 : 1.0 / 6;
+    constexpr double third_lo = Reverse ? 0x1.5555555555555p-56 : 0x1.5555555555555p-57;  // c₃ − third_hi
+    const double t2 = t * t;
+    // Estrin-like: two chains in t², combined once.
+    double even = c[10];
+    even = multiply_add<UseFma>(even, t2, c[8]);
+    even = multiply_add<UseFma>(even, t2, c[6]);
+    even = multiply_add<UseFma>(even, t2, c[4]);
+    even = multiply_add<UseFma>(even, t2, c[2]);
+    even = multiply_add<UseFma>(even, t2, c[0]);
+    double odd = c[9];
+    odd = multiply_add<UseFma>(odd, t2, c[7]);
+    odd = multiply_add<UseFma>(odd, t2, c[5]);
+    odd = multiply_add<UseFma>(odd, t2, c[3]);
+    odd = multiply_add<UseFma>(odd, t2, c[1]);
+    const double h = multiply_add<UseFma>(odd, t, even);
+    const double third_rest = third_lo + t * h;
+    const auto t_third = product<UseFma>(t, third_hi);
+    const auto head = sum(0.5, t_third.hi);
+    const auto bracket = sum(head.hi, t * third_rest);
+    const double bracket_lo = bracket.lo + (head.lo + t_third.lo);
+    const auto square = product<UseFma>(t, t);
+    const auto main = product<UseFma>(square.hi, bracket.hi);
+    return {main.hi, main.lo + (square.hi * bracket_lo + square.lo * bracket.hi)};
+}
+
+/// The reduction x = k·ln2 + t (|t| ≤ ln2/2, t to double-word precision) for |x| ≤ 746;
+/// k is returned as a double holding an integer.
+KLDIV_VECTOR_INLINE void reduce(double x, double& k, double& t, double& t_lo) noexcept {
+    k = std::nearbyint(x * ln2_split<double>::inverse);
+    const double r1 = x - k * ln2_split<double>::hi;
+    const double r2 = k * ln2_split<double>::lo;
+    t = r1 - r2;
+    t_lo = (r1 - t) - r2;
+}
+
+/// The largest x with eˣ finite (log of the largest double, rounded down).
+inline constexpr double exp_overflow = 709.782712893383973;
+
+/// φ(x) = eˣ − 1 − x, ≤ 2 ulp, every x (NaN → NaN, +inf past overflow, −1 − x below −64).
+template <bool UseFma>
+KLDIV_VECTOR_INLINE double expm1mx(double x) noexcept {
+    const double xc = clamp_to(x, -64.0, exp_overflow);
+    double k, t, t_lo;
+    reduce(xc, k, t, t_lo);
+    const auto phi_t = reduced_series<UseFma, false>(t);
+    // k = 0: φ(x) = φ(t) directly.
+    const double small = phi_t.hi + phi_t.lo;
+    // k ≠ 0: φ = 2ᵏ·[eᵗ − 2⁻ᵏ(1 + x)], the bracket summed error-free. k reaches 1024, so the
+    // scales are applied as 2ᵏ⁻¹·2 and 2²⁻ᵏ/4 to stay inside the exponent range.
+    const auto one_plus_x = sum(1.0, xc);
+    const double inverse_scale = power_of_two(2.0 - k) * 0.25;
+    const auto s1 = sum(1.0, -one_plus_x.hi * inverse_scale);
+    const auto s2 = sum(s1.hi, t);
+    const auto s3 = sum(s2.hi, phi_t.hi);
+    // e^(t + t_lo) = 1 + t + φ(t) + t_lo·eᵗ to first order in t_lo (|t_lo| ≤ 2⁻⁵³|t|).
+    const double t_lo_term = t_lo * (1.0 + (t + phi_t.hi));
+    const double tail = ((s1.lo + s2.lo) + s3.lo) + ((phi_t.lo + t_lo_term) - one_plus_x.lo * inverse_scale);
+    const double large = ((s3.hi + tail) * power_of_two(k - 1.0)) * 2.0;
+    double result = (k == 0.0) ? small : large;
+    result = (x < -64.0) ? -x - 1.0 : result;
+    result = (x > exp_overflow) ? std::numeric_limits<double>::infinity() : result;
+    return (x != x) ? x : result;
+}
+
+/// ρ(l) = r·l − (r − 1), r = eˡ, ≤ 2 ulp, every l (NaN → NaN, 1 below −64, +inf past overflow).
+template <bool UseFma>
+KLDIV_VECTOR_INLINE double rlogr_residual(double l) noexcept {
+    const double lc = clamp_to(l, -64.0, exp_overflow);
+    double k, t, t_lo;
+    reduce(lc, k, t, t_lo);
+    const auto phi_t = reduced_series<UseFma, false>(t);
+    const auto rho_t = reduced_series<UseFma, true>(t);
+    const double small = rho_t.hi + rho_t.lo;
+    // k ≠ 0: ρ = 1 + (l − 1)·2ᵏ·eᵗ, eᵗ = 1 + t + φ(t) + t_lo·eᵗ as double-word.
+    const auto a = sum(1.0, t);
+    const auto e = sum(a.hi, phi_t.hi);
+    const double e_lo = (a.lo + e.lo) + (phi_t.lo + t_lo * (1.0 + (t + phi_t.hi)));
+    const auto l_minus_one = sum(lc, -1.0);
+    const auto p = product<UseFma>(l_minus_one.hi, e.hi);
+    const double p_lo = p.lo + (l_minus_one.hi * e_lo + l_minus_one.lo * e.hi);
+    const double half_scale = power_of_two(k - 1.0);
+    const double scaled = (p.hi * half_scale) * 2.0;  // +inf once (l − 1)·eˡ overflows (l > 703.2)
+    const auto total = sum(1.0, scaled);
+    const double large = (scaled == std::numeric_limits<double>::infinity())
+                             ? scaled
+                             : total.hi + (total.lo + (p_lo * half_scale) * 2.0);
+    double result = (k == 0.0) ? small : large;
+    result = (l < -64.0) ? 1.0 : result;
+    result = (l > exp_overflow) ? std::numeric_limits<double>::infinity() : result;
+    return (l != l) ? l : result;
+}
+
+}  // namespace kldiv::simd::detail
