@@ -2,6 +2,7 @@
 // Guarantees: every path matches the scalar reference within the documented ulp bounds.
 #pragma once
 
+#include "kldiv/simd/array_residuals.hpp"
 #include "kldiv/simd/dispatch.hpp"
 #include "kldiv/simd/log_ratio_kernel.hpp"
 #include "kldiv/simd/residuals.hpp"

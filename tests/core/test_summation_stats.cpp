@@ -107,3 +107,22 @@ TEST_CASE("running_stats edge cases", "[core][running_stats]") {
     const auto rebuilt = kldiv::running_stats::from_moments(3, 2.0, 8.0);
     CHECK(rebuilt.variance() == 4.0);
 }
+
+TEST_CASE("running_stats keeps infinities as values", "[core][running_stats]") {
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    kldiv::running_stats s;
+    s.push(1.0);
+    s.push(inf);
+    s.push(2.0);
+    CHECK(s.mean() == inf);
+    CHECK(std::isnan(s.variance()));
+    kldiv::running_stats t;
+    t.push(inf);
+    t.merge(s);
+    CHECK(t.mean() == inf);
+    CHECK(t.count() == 4);
+    kldiv::running_stats u;
+    u.push(-inf);
+    u.merge(t);
+    CHECK(std::isnan(u.mean()));
+}

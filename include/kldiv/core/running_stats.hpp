@@ -13,7 +13,8 @@ namespace kldiv {
 /// from chunks, threads or machines combine into those of the whole stream.
 /// Accuracy: mean and variance have relative error O(ε·log n)-ish for well-conditioned data
 /// (no catastrophic cancellation from Σx² − n·mean²); tested against long-double two-pass.
-/// Special values: an infinite value makes the mean ±inf and the variance NaN; NaN propagates.
+/// Special values: an infinite value makes the mean ±inf (NaN if both signs occur) and the
+/// variance NaN; NaN propagates. Merging follows the same rules.
 class running_stats {
 public:
     constexpr running_stats() noexcept = default;
@@ -21,6 +22,11 @@ public:
     /// Adds one observation.
     constexpr void push(double value) noexcept {
         ++count_;
+        if (!finite(value) || !finite(mean_)) {  // Welford's update would turn inf into NaN
+            mean_ = (count_ == 1) ? value : mean_ + value;  // +inf stays +inf; +inf and −inf give NaN
+            m2_ = std::numeric_limits<double>::quiet_NaN();
+            return;
+        }
         const double delta = value - mean_;
         mean_ += delta / static_cast<double>(count_);
         m2_ += delta * (value - mean_);
@@ -31,6 +37,12 @@ public:
         if (other.count_ == 0) return;
         if (count_ == 0) {
             *this = other;
+            return;
+        }
+        if (!finite(mean_) || !finite(other.mean_)) {
+            mean_ += other.mean_;
+            m2_ = std::numeric_limits<double>::quiet_NaN();
+            count_ += other.count_;
             return;
         }
         const double n_a = static_cast<double>(count_);
@@ -70,6 +82,8 @@ public:
     }
 
 private:
+    static constexpr bool finite(double v) noexcept { return v - v == 0.0; }  // false for ±inf and NaN
+
     std::uint64_t count_ = 0;
     double mean_ = 0;
     double m2_ = 0;

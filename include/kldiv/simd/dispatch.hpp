@@ -61,4 +61,33 @@ inline isa limit_isa(isa set) noexcept {
     return previous < 0 ? isa::avx512 : static_cast<isa>(previous);
 }
 
+namespace detail {
+
+// Runs Body::template run<UseFma>(args...) compiled for each instruction set, chosen at run time.
+// Body::run must be always_inline so that it is compiled inside each target function.
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(KLDIV_FORCE_SCALAR)
+#define KLDIV_HAVE_X86_KERNELS 1
+template <class Body, class... Args>
+[[gnu::target("avx512f,avx512dq,avx512vl,avx2,fma")]] void run_avx512(Args&&... args) noexcept {
+    Body::template run<true>(static_cast<Args&&>(args)...);
+}
+template <class Body, class... Args>
+[[gnu::target("avx2,fma")]] void run_avx2(Args&&... args) noexcept {
+    Body::template run<true>(static_cast<Args&&>(args)...);
+}
+#endif
+
+template <class Body, class... Args>
+void dispatch(Args&&... args) noexcept {
+#if defined(KLDIV_HAVE_X86_KERNELS)
+    switch (active_isa()) {
+        case isa::avx512: return run_avx512<Body>(static_cast<Args&&>(args)...);
+        case isa::avx2_fma: return run_avx2<Body>(static_cast<Args&&>(args)...);
+        default: break;
+    }
+#endif
+    Body::template run<false>(static_cast<Args&&>(args)...);
+}
+
+}  // namespace detail
 }  // namespace kldiv::simd

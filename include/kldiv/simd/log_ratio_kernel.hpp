@@ -50,7 +50,8 @@ KLDIV_VECTOR_INLINE void log_ratio_block(const T* log_q, const T* log_p, std::si
             l = (l > limit) ? limit : l;
             l = (l < -limit) ? -limit : l;
         }
-        double a = -l, b = 0.5 * l * l, c = expm1mx<UseFma>(l), d = rlogr_residual<UseFma>(l);
+        double a = -l, b = 0.5 * l * l, c, d;
+        expm1mx_and_rlogr_residual<UseFma>(l, c, d);
         if constexpr (Mode == block_mode::general) {
             const double w = weights ? static_cast<double>(weights[i]) : 1.0;
             const bool use = mask ? mask[i] != 0 : true;
@@ -103,25 +104,13 @@ KLDIV_VECTOR_INLINE void log_ratio_blocks(const T* log_q, const T* log_p, std::s
     }
 }
 
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(KLDIV_FORCE_SCALAR)
-#define KLDIV_HAVE_X86_KERNELS 1
-template <class T, class Sink>
-[[gnu::target("avx512f,avx512dq,avx512vl,avx2,fma")]] void log_ratio_kernel_avx512(
-    const T* log_q, const T* log_p, std::size_t n, const log_ratio_options& options, Sink& sink) noexcept {
-    log_ratio_blocks<true>(log_q, log_p, n, options, sink);
-}
-template <class T, class Sink>
-[[gnu::target("avx2,fma")]] void log_ratio_kernel_avx2(const T* log_q, const T* log_p, std::size_t n,
-                                                       const log_ratio_options& options, Sink& sink) noexcept {
-    log_ratio_blocks<true>(log_q, log_p, n, options, sink);
-}
-#endif
-
-template <class T, class Sink>
-void log_ratio_kernel_scalar(const T* log_q, const T* log_p, std::size_t n, const log_ratio_options& options,
-                             Sink& sink) noexcept {
-    log_ratio_blocks<false>(log_q, log_p, n, options, sink);
-}
+struct log_ratio_body {
+    template <bool UseFma, class T, class Sink>
+    KLDIV_VECTOR_INLINE static void run(const T* log_q, const T* log_p, std::size_t n, const log_ratio_options& options,
+                                        Sink& sink) noexcept {
+        log_ratio_blocks<UseFma>(log_q, log_p, n, options, sink);
+    }
+};
 
 }  // namespace detail
 
@@ -131,14 +120,7 @@ void log_ratio_kernel_scalar(const T* log_q, const T* log_p, std::size_t n, cons
 /// merged by the caller (Chan), so results do not depend on the ISA beyond rounding.
 template <class T, class Sink>
 void log_ratio_kernel(const T* log_q, const T* log_p, std::size_t n, const log_ratio_options& options, Sink&& sink) {
-#if defined(KLDIV_HAVE_X86_KERNELS)
-    switch (active_isa()) {
-        case isa::avx512: return detail::log_ratio_kernel_avx512(log_q, log_p, n, options, sink);
-        case isa::avx2_fma: return detail::log_ratio_kernel_avx2(log_q, log_p, n, options, sink);
-        default: break;
-    }
-#endif
-    detail::log_ratio_kernel_scalar(log_q, log_p, n, options, sink);
+    detail::dispatch<detail::log_ratio_body>(log_q, log_p, n, options, sink);
 }
 
 }  // namespace kldiv::simd

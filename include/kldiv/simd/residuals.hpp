@@ -118,58 +118,91 @@ KLDIV_VECTOR_INLINE void reduce(double x, double& k, double& t, double& t_lo) no
 /// The largest x with eˣ finite (log of the largest double, rounded down).
 inline constexpr double exp_overflow = 709.782712893383973;
 
-/// φ(x) = eˣ − 1 − x, ≤ 2 ulp, every x (NaN → NaN, +inf past overflow, −1 − x below −64).
+/// The shared first half of φ and ρ: the clamped argument, its reduction and φ(t).
+struct reduced_argument {
+    double clamped, k, t, t_lo;
+    double_word<double> phi_t;
+};
+
 template <bool UseFma>
-KLDIV_VECTOR_INLINE double expm1mx(double x) noexcept {
-    const double xc = clamp_to(x, -64.0, exp_overflow);
-    double k, t, t_lo;
-    reduce(xc, k, t, t_lo);
-    const auto phi_t = reduced_series<UseFma, false>(t);
-    // k = 0: φ(x) = φ(t) directly.
-    const double small = phi_t.hi + phi_t.lo;
-    // k ≠ 0: φ = 2ᵏ·[eᵗ − 2⁻ᵏ(1 + x)], the bracket summed error-free. k reaches 1024, so the
-    // scales are applied as 2ᵏ⁻¹·2 and 2²⁻ᵏ/4 to stay inside the exponent range.
-    const auto one_plus_x = sum(1.0, xc);
-    const double inverse_scale = power_of_two(2.0 - k) * 0.25;
+KLDIV_VECTOR_INLINE reduced_argument reduce_argument(double x) noexcept {
+    reduced_argument r;
+    r.clamped = clamp_to(x, -64.0, exp_overflow);
+    reduce(r.clamped, r.k, r.t, r.t_lo);
+    r.phi_t = reduced_series<UseFma, false>(r.t);
+    return r;
+}
+
+/// φ from a reduced argument. k = 0: φ(x) = φ(t) directly. k ≠ 0: φ = 2ᵏ·[eᵗ − 2⁻ᵏ(1 + x)],
+/// the bracket summed error-free; k reaches 1024, so the scales are applied as 2ᵏ⁻¹·2 and
+/// 2²⁻ᵏ/4 to stay inside the exponent range.
+KLDIV_VECTOR_INLINE double expm1mx_from(double x, const reduced_argument& r) noexcept {
+    const double small = r.phi_t.hi + r.phi_t.lo;
+    const auto one_plus_x = sum(1.0, r.clamped);
+    const double inverse_scale = power_of_two(2.0 - r.k) * 0.25;
     const auto s1 = sum(1.0, -one_plus_x.hi * inverse_scale);
-    const auto s2 = sum(s1.hi, t);
-    const auto s3 = sum(s2.hi, phi_t.hi);
+    const auto s2 = sum(s1.hi, r.t);
+    const auto s3 = sum(s2.hi, r.phi_t.hi);
     // e^(t + t_lo) = 1 + t + φ(t) + t_lo·eᵗ to first order in t_lo (|t_lo| ≤ 2⁻⁵³|t|).
-    const double t_lo_term = t_lo * (1.0 + (t + phi_t.hi));
-    const double tail = ((s1.lo + s2.lo) + s3.lo) + ((phi_t.lo + t_lo_term) - one_plus_x.lo * inverse_scale);
-    const double large = ((s3.hi + tail) * power_of_two(k - 1.0)) * 2.0;
-    double result = (k == 0.0) ? small : large;
+    const double t_lo_term = r.t_lo * (1.0 + (r.t + r.phi_t.hi));
+    const double tail = ((s1.lo + s2.lo) + s3.lo) + ((r.phi_t.lo + t_lo_term) - one_plus_x.lo * inverse_scale);
+    const double large = ((s3.hi + tail) * power_of_two(r.k - 1.0)) * 2.0;
+    double result = (r.k == 0.0) ? small : large;
+    result = (std::fabs(x) < 0x1p-60) ? (x * 0.5) * x : result;  // x²/2, correctly rounded, no underflowing products
     result = (x < -64.0) ? -x - 1.0 : result;
     result = (x > exp_overflow) ? std::numeric_limits<double>::infinity() : result;
     return (x != x) ? x : result;
 }
 
-/// ρ(l) = r·l − (r − 1), r = eˡ, ≤ 2 ulp, every l (NaN → NaN, 1 below −64, +inf past overflow).
+/// ρ from a reduced argument. k ≠ 0: ρ = 1 + (l − 1)·2ᵏ·eᵗ with
+/// eᵗ = 1 + t + φ(t) + t_lo·eᵗ as double-word.
 template <bool UseFma>
-KLDIV_VECTOR_INLINE double rlogr_residual(double l) noexcept {
-    const double lc = clamp_to(l, -64.0, exp_overflow);
-    double k, t, t_lo;
-    reduce(lc, k, t, t_lo);
-    const auto phi_t = reduced_series<UseFma, false>(t);
-    const auto rho_t = reduced_series<UseFma, true>(t);
-    const double small = rho_t.hi + rho_t.lo;
-    // k ≠ 0: ρ = 1 + (l − 1)·2ᵏ·eᵗ, eᵗ = 1 + t + φ(t) + t_lo·eᵗ as double-word.
-    const auto a = sum(1.0, t);
-    const auto e = sum(a.hi, phi_t.hi);
-    const double e_lo = (a.lo + e.lo) + (phi_t.lo + t_lo * (1.0 + (t + phi_t.hi)));
-    const auto l_minus_one = sum(lc, -1.0);
+KLDIV_VECTOR_INLINE double rlogr_residual_from(double l, const reduced_argument& r) noexcept {
+    // k = 0 (t = l): ρ = 1 + (t − 1)(1 + t + φ(t)) = t² − φ(t) + t·φ(t), each piece carried
+    // double-word so the factor-2 cancellation of t² against φ(t) ≈ t²/2 costs nothing.
+    const auto square = product<UseFma>(r.t, r.t);
+    const auto t_phi = product<UseFma>(r.t, r.phi_t.hi);
+    const auto difference = sum(square.hi, -r.phi_t.hi);
+    const auto with_product = sum(difference.hi, t_phi.hi);
+    const double small =
+        with_product.hi + (((difference.lo + with_product.lo) + (square.lo - r.phi_t.lo)) + (t_phi.lo + r.t * r.phi_t.lo));
+    const auto a = sum(1.0, r.t);
+    const auto e = sum(a.hi, r.phi_t.hi);
+    const double e_lo = (a.lo + e.lo) + (r.phi_t.lo + r.t_lo * (1.0 + (r.t + r.phi_t.hi)));
+    const auto l_minus_one = sum(r.clamped, -1.0);
     const auto p = product<UseFma>(l_minus_one.hi, e.hi);
     const double p_lo = p.lo + (l_minus_one.hi * e_lo + l_minus_one.lo * e.hi);
-    const double half_scale = power_of_two(k - 1.0);
+    const double half_scale = power_of_two(r.k - 1.0);
     const double scaled = (p.hi * half_scale) * 2.0;  // +inf once (l − 1)·eˡ overflows (l > 703.2)
     const auto total = sum(1.0, scaled);
     const double large = (scaled == std::numeric_limits<double>::infinity())
                              ? scaled
                              : total.hi + (total.lo + (p_lo * half_scale) * 2.0);
-    double result = (k == 0.0) ? small : large;
+    double result = (r.k == 0.0) ? small : large;
+    result = (std::fabs(l) < 0x1p-60) ? (l * 0.5) * l : result;  // l²/2, correctly rounded
     result = (l < -64.0) ? 1.0 : result;
     result = (l > exp_overflow) ? std::numeric_limits<double>::infinity() : result;
     return (l != l) ? l : result;
+}
+
+/// φ(x) = eˣ − 1 − x, ≤ 2 ulp, every x (NaN → NaN, +inf past overflow, −1 − x below −64).
+template <bool UseFma>
+KLDIV_VECTOR_INLINE double expm1mx(double x) noexcept {
+    return expm1mx_from(x, reduce_argument<UseFma>(x));
+}
+
+/// ρ(l) = r·l − (r − 1), r = eˡ, ≤ 2 ulp, every l (NaN → NaN, 1 below −64, +inf past overflow).
+template <bool UseFma>
+KLDIV_VECTOR_INLINE double rlogr_residual(double l) noexcept {
+    return rlogr_residual_from<UseFma>(l, reduce_argument<UseFma>(l));
+}
+
+/// φ(l) and ρ(l) together, sharing the reduction and φ(t) (the k3 + reverse hot path).
+template <bool UseFma>
+KLDIV_VECTOR_INLINE void expm1mx_and_rlogr_residual(double l, double& phi, double& rho) noexcept {
+    const reduced_argument r = reduce_argument<UseFma>(l);
+    phi = expm1mx_from(l, r);
+    rho = rlogr_residual_from<UseFma>(l, r);
 }
 
 }  // namespace kldiv::simd::detail
