@@ -2,4 +2,6 @@
 // error bars, and the gradient semantics of each estimator.
 #pragma once
 
+#include "kldiv/estimators/f_divergence.hpp"
+#include "kldiv/estimators/gradients.hpp"
 #include "kldiv/estimators/kl_estimates.hpp"
