@@ -4,6 +4,8 @@
 
 #include "kldiv/core.hpp"
 #include "kldiv/discrete.hpp"
+#include "kldiv/distributions.hpp"
+#include "kldiv/divergence.hpp"
 #include "kldiv/estimators.hpp"
 #include "kldiv/random.hpp"
 #include "kldiv/simd.hpp"

@@ -8,26 +8,13 @@
 #include <span>
 
 #include "kldiv/core/expm1mx.hpp"
+#include "kldiv/core/log_ratio.hpp"
 #include "kldiv/core/summation.hpp"
 #include "kldiv/core/xlogy.hpp"
 #include "kldiv/discrete/units.hpp"
 #include "kldiv/discrete/vector_input.hpp"
 
 namespace kldiv {
-namespace detail {
-
-/// log(q/p) for p > 0, q ≥ 0, accurately: log1p((q − p)/p) when p/2 ≤ q ≤ 2p (q − p is then
-/// exact), log(q/p) while the ratio is a normal number, log q − log p when it is not (the
-/// ratio would overflow or underflow, so |log(q/p)| > 700 and the difference is accurate).
-template <class A>
-inline A log_ratio(A q, A p) noexcept {
-    if (q >= p * A(0.5) && q <= p * A(2)) return std::log1p((q - p) / p);
-    const A ratio = q / p;
-    if (ratio >= std::numeric_limits<A>::min() && ratio <= std::numeric_limits<A>::max()) return std::log(ratio);
-    return std::log(q) - std::log(p);
-}
-
-}  // namespace detail
 
 /// Functions that skip validation, for loops whose inputs were validated once already.
 /// Preconditions (unchecked): equal sizes; entries finite and ≥ 0; sums 1 within
@@ -55,7 +42,7 @@ template <real T>
 /// KL(p̂‖q̂) of the distributions p̂ = p/Σp, q̂ = q/Σq that the inputs represent (they sum to 1
 /// within rounding; interpreting them exactly normalised removes a bias of order |Σp − Σq|
 /// that would otherwise swamp a KL of 1e-18 and could make it negative).
-/// With c = log(Σq/Σp) and ℓᵢ = log(qᵢ/pᵢ) − c, the Bregman identity gives
+/// With c = log(Σq/Σp) and ℓᵢ = log_ratio(qᵢ, pᵢ) − c, the Bregman identity gives
 ///   KL = (1/Σp)·Σ_{pᵢ>0} pᵢ·φ(ℓᵢ) + (Σ_{pᵢ=0} qᵢ)/Σq,   φ = expm1mx,
 /// a sum of non-negative terms: no cancellation at any size of KL. Where ℓᵢ > 40, pᵢ·φ(ℓᵢ) is
 /// formed as qᵢ·Σp/Σq − pᵢ − pᵢ·ℓᵢ, which stays finite when e^ℓᵢ would overflow.
@@ -79,7 +66,7 @@ template <real T>
         const A pi = p[i];
         if (!(pi > A(0))) continue;  // 0·log(0/q) = 0
         const A qi = q[i];
-        const A l = detail::log_ratio(qi, pi) - c;
+        const A l = log_ratio(qi, pi) - c;
         if (l > A(40))
             residuals.add((qi * (p_sum / q_sum) - pi) - pi * l);
         else

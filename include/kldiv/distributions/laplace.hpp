@@ -1,0 +1,79 @@
+// The Laplace distribution Laplace(loc, scale): density, sampling, moments, entropy.
+// Guarantees: validated at construction.
+#pragma once
+
+#include <cmath>
+#include <limits>
+#include <random>
+#include <span>
+
+#include "kldiv/distributions/distribution.hpp"
+#include "kldiv/random/uniform.hpp"
+
+namespace kldiv {
+
+/// Laplace(loc, scale): density e^(−|x − loc|/scale)/(2·scale). Constructor laplace(loc, scale):
+/// loc finite, scale > 0 and finite, else kldiv::domain_error.
+template <real T = double>
+class laplace {
+public:
+    using value_type = T;
+    static constexpr bool is_kldiv_distribution = true;
+
+    laplace(T loc, T scale) : loc_(loc), scale_(scale) {
+        detail::require_finite("laplace", "loc", loc);
+        detail::require_positive("laplace", "scale", scale);
+    }
+
+    [[nodiscard]] T loc() const noexcept { return loc_; }
+    [[nodiscard]] T scale() const noexcept { return scale_; }
+
+private:
+    T loc_;
+    T scale_;
+};
+
+template <real T>
+[[nodiscard]] T log_pdf(const laplace<T>& d, T x) noexcept {
+    return -std::fabs(x - d.loc()) / d.scale() - std::log(T(2) * d.scale());
+}
+
+template <real T>
+void log_pdf(const laplace<T>& d, std::span<const T> x, std::span<T> out) {
+    detail::require_same_size("log_pdf", x.size(), out.size());
+    for (std::size_t i = 0; i < x.size(); ++i) out[i] = log_pdf(d, x[i]);
+}
+
+/// Inverse CDF: loc ∓ scale·log(2U') on the side picked by one draw (U' ∈ (0, ½]).
+template <real T, std::uniform_random_bit_generator Engine>
+[[nodiscard]] T sample(const laplace<T>& d, Engine& engine) noexcept {
+    const double u = uniform01_open(engine);  // (0, 1]
+    const double e = -std::log(u);            // Exponential(1)
+    const bool negative = (engine() >> 63) != 0;
+    return d.loc() + d.scale() * static_cast<T>(negative ? -e : e);
+}
+
+template <real T, std::uniform_random_bit_generator Engine>
+void sample(const laplace<T>& d, Engine& engine, std::span<T> out) noexcept {
+    for (T& v : out) v = sample(d, engine);
+}
+
+/// 1 + log(2·scale) nats.
+template <real T>
+[[nodiscard]] T entropy(const laplace<T>& d) noexcept {
+    return T(1) + std::log(T(2) * d.scale());
+}
+template <real T>
+[[nodiscard]] T mean(const laplace<T>& d) noexcept {
+    return d.loc();
+}
+template <real T>
+[[nodiscard]] T variance(const laplace<T>& d) noexcept {
+    return T(2) * d.scale() * d.scale();
+}
+template <real T>
+[[nodiscard]] support_set<T> support(const laplace<T>&) noexcept {
+    return {-std::numeric_limits<T>::infinity(), std::numeric_limits<T>::infinity()};
+}
+
+}  // namespace kldiv

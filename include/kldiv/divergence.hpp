@@ -1,0 +1,7 @@
+// The divergence layer: closed-form KL between distributions and the Monte Carlo fallback.
+// Guarantees: +inf on support mismatch; pairs without a closed form fail to compile unless
+// Monte Carlo options are given.
+#pragma once
+
+#include "kldiv/divergence/closed_form.hpp"
+#include "kldiv/divergence/monte_carlo.hpp"
