@@ -2,8 +2,13 @@
 // Guarantees: every family's constructor rejects invalid parameters with kldiv::domain_error.
 #pragma once
 
+#include "kldiv/distributions/bernoulli.hpp"
+#include "kldiv/distributions/binomial.hpp"
+#include "kldiv/distributions/categorical.hpp"
 #include "kldiv/distributions/distribution.hpp"
 #include "kldiv/distributions/exponential.hpp"
+#include "kldiv/distributions/geometric.hpp"
 #include "kldiv/distributions/laplace.hpp"
 #include "kldiv/distributions/normal.hpp"
+#include "kldiv/distributions/poisson.hpp"
 #include "kldiv/distributions/uniform.hpp"

@@ -4,4 +4,5 @@
 #pragma once
 
 #include "kldiv/divergence/closed_form.hpp"
+#include "kldiv/divergence/discrete_closed_form.hpp"
 #include "kldiv/divergence/monte_carlo.hpp"

@@ -117,3 +117,51 @@ TEST_CASE("float families work too", "[distributions][float]") {
     CHECK(log_pdf(n, 0.5f) == Approx(-std::log(2.0) - 0.9189385332046727).epsilon(1e-6));
     CHECK(kldiv::entropy(kldiv::exponential<float>(1.0f)) == 1.0f);
 }
+
+TEST_CASE("discrete families: validation, mass functions, samplers", "[distributions][discrete]") {
+    throws_naming([] { return kldiv::bernoulli<double>(1.5); }, "bernoulli: p must be in [0, 1], got 1.5");
+    throws_naming([] { return kldiv::bernoulli<double>(nan_value); }, "bernoulli");
+    throws_naming([] { return kldiv::geometric<double>(0.0); }, "geometric: p must be in (0, 1]");
+    throws_naming([] { return kldiv::poisson<double>(-1.0); }, "poisson: rate must be non-negative");
+    throws_naming([] { return kldiv::binomial<double>(-3, 0.5); }, "binomial: trials must be non-negative, got -3");
+    throws_naming([] { return kldiv::binomial<double>(3, -0.5); }, "binomial: p must be in [0, 1]");
+    const std::vector<double> bad{0.5, 0.6};
+    throws_naming([&] { return kldiv::categorical<double>(bad); }, "categorical: probabilities does not sum to 1");
+    const std::vector<double> nan_logits{0.0, nan_value};
+    throws_naming([&] { return kldiv::categorical<double>::from_logits(nan_logits); }, "logits[1]");
+
+    // Mass functions against quad formulas.
+    const kldiv::poisson<double> po(3.7);
+    const kldiv::binomial<double> bi(20, 0.3);
+    const kldiv::geometric<double> ge(0.25);
+    for (int k = 0; k <= 20; ++k) {
+        const quad K = k;
+        CHECK(log_pdf(po, double(k)) == Approx(double(K * logq(quad(3.7)) - quad(3.7) - lgammaq(K + 1))).epsilon(1e-14));
+        CHECK(log_pdf(bi, double(k)) ==
+              Approx(double(lgammaq(21) - lgammaq(K + 1) - lgammaq(21 - K) + K * logq(quad(0.3)) + (20 - K) * logq(quad(0.7))))
+                  .epsilon(1e-13));
+        CHECK(log_pdf(ge, double(k)) == Approx(double(K * logq(quad(0.75)) + logq(quad(0.25)))).epsilon(1e-14));
+    }
+    CHECK(log_pdf(po, 2.5) == -inf);
+    CHECK(log_pdf(bi, 21.0) == -inf);
+    CHECK(log_pdf(ge, -1.0) == -inf);
+    CHECK(kldiv::entropy(kldiv::bernoulli<double>(0.0)) == 0.0);  // not 2.2e-16 (bad-inputs row 1)
+    CHECK(kldiv::entropy(kldiv::bernoulli<double>(1.0)) == 0.0);
+    CHECK(kldiv::entropy(kldiv::poisson<double>(0.0)) == 0.0);
+    // Geometric(0.01): the entropy SciPy gets wrong (3.17); the truth is 5.60.
+    CHECK(kldiv::entropy(kldiv::geometric<double>(0.01)) == Approx(5.6001).epsilon(1e-4));
+    const std::vector<double> one_hot{0.0, 1.0, 0.0};
+    CHECK(kldiv::entropy(kldiv::categorical<double>(one_hot)) == 0.0);
+
+    check_sample_moments(kldiv::bernoulli<double>(0.3), 11);
+    check_sample_moments(kldiv::geometric<double>(0.2), 12);
+    check_sample_moments(kldiv::poisson<double>(3.7), 13);
+    check_sample_moments(kldiv::poisson<double>(250.0), 14);
+    check_sample_moments(kldiv::binomial<double>(20, 0.3), 15);
+    check_sample_moments(kldiv::binomial<double>(1000, 0.7), 16);
+    const std::vector<double> probs{0.1, 0.0, 0.5, 0.4};
+    check_sample_moments(kldiv::categorical<double>(probs), 17);
+    const std::vector<double> logits{0.0, -std::numeric_limits<double>::infinity(), std::log(5.0), std::log(4.0)};
+    const auto from_logits = kldiv::categorical<double>::from_logits(logits);
+    for (std::size_t k = 0; k < 4; ++k) CHECK(from_logits.probabilities()[k] == Approx(probs[k]).margin(1e-15).epsilon(1e-12));
+}

@@ -120,3 +120,56 @@ TEST_CASE("every closed form agrees with a Monte Carlo estimate", "[divergence][
     check(u2, kldiv::laplace<double>(-1.0, 0.5));
     CHECK_THROWS_AS(kldiv::kl_divergence(n1, n2, kldiv::monte_carlo{1}, engine), kldiv::domain_error);
 }
+
+namespace {
+quad ref_bernoulli(double p, double q) {
+    const quad P = p, Q = q;
+    return P * logq(P / Q) + (1 - P) * logq((1 - P) / (1 - Q));
+}
+}  // namespace
+
+TEST_CASE("discrete closed forms: tiny KLs, end points, Monte Carlo agreement", "[divergence][discrete]") {
+    for (const double delta : {1e-10, -1e-10, 1e-6, 0.1}) {
+        const double p = 0.3, q = p + delta * p;
+        INFO("relative perturbation " << delta);
+        CHECK(relative_error(kldiv::kl_divergence(kldiv::bernoulli<double>(p), kldiv::bernoulli<double>(q)),
+                             ref_bernoulli(p, q)) < 1e-13);
+        CHECK(relative_error(kldiv::kl_divergence(kldiv::geometric<double>(p), kldiv::geometric<double>(q)),
+                             ref_bernoulli(p, q) / quad(p)) < 1e-13);
+        const quad u = logq(quad(q) / quad(p));
+        CHECK(relative_error(kldiv::kl_divergence(kldiv::poisson<double>(p), kldiv::poisson<double>(q)),
+                             quad(p) * (expm1q(u) - u)) < 1e-13);
+        CHECK(relative_error(kldiv::kl_divergence(kldiv::binomial<double>(12, p), kldiv::binomial<double>(12, q)),
+                             12 * ref_bernoulli(p, q)) < 1e-13);
+    }
+    // End points and support (bad-inputs.md: Binomial(10,.5)‖Binomial(10,0) is inf, not 173.3).
+    CHECK(kldiv::kl_divergence(kldiv::binomial<double>(10, 0.5), kldiv::binomial<double>(10, 0.0)) == inf);
+    CHECK(kldiv::kl_divergence(kldiv::bernoulli<double>(0.5), kldiv::bernoulli<double>(0.0)) == inf);
+    CHECK(kldiv::kl_divergence(kldiv::bernoulli<double>(0.0), kldiv::bernoulli<double>(0.5)) == Approx(std::log(2.0)));
+    CHECK(kldiv::kl_divergence(kldiv::poisson<double>(0.0), kldiv::poisson<double>(2.5)) == 2.5);  // not NaN
+    CHECK(kldiv::kl_divergence(kldiv::poisson<double>(1.0), kldiv::poisson<double>(0.0)) == inf);
+    CHECK(kldiv::kl_divergence(kldiv::binomial<double>(10, 0.5), kldiv::binomial<double>(5, 0.5)) == inf);
+    CHECK(kldiv::kl_divergence(kldiv::poisson<double>(1.0), kldiv::bernoulli<double>(0.5)) == inf);
+    CHECK(kldiv::kl_divergence(kldiv::bernoulli<double>(0.3), kldiv::bernoulli<double>(0.3)) == 0.0);
+    CHECK(kldiv::kl_divergence(kldiv::bernoulli<double>(0.3), kldiv::bernoulli<double>(0.4)) >= 0.0);
+    const std::vector<double> three{0.2, 0.3, 0.5}, two{0.5, 0.5};
+    CHECK_THROWS_AS(kldiv::kl_divergence(kldiv::categorical<double>(three), kldiv::categorical<double>(two)),
+                    kldiv::domain_error);
+
+    kldiv::random_engine engine(7);
+    const kldiv::monte_carlo options{200000};
+    const auto check = [&](const auto& p, const auto& q) {
+        const double exact = kldiv::kl_divergence(p, q);
+        const auto estimate = kldiv::kl_divergence(p, q, options, engine);
+        INFO("exact " << exact << ", Monte Carlo " << estimate.value << " ± " << estimate.standard_error);
+        CHECK(std::fabs(estimate.value - exact) < 5 * estimate.standard_error + 1e-12);
+    };
+    check(kldiv::bernoulli<double>(0.3), kldiv::bernoulli<double>(0.6));
+    check(kldiv::geometric<double>(0.3), kldiv::geometric<double>(0.2));
+    check(kldiv::poisson<double>(3.0), kldiv::poisson<double>(4.5));
+    check(kldiv::binomial<double>(10, 0.3), kldiv::binomial<double>(10, 0.45));
+    check(kldiv::binomial<double>(6, 0.3), kldiv::binomial<double>(10, 0.45));  // the finite-sum case
+    check(kldiv::bernoulli<double>(0.3), kldiv::poisson<double>(0.8));
+    const std::vector<double> pc{0.1, 0.2, 0.3, 0.4}, qc{0.25, 0.25, 0.25, 0.25};
+    check(kldiv::categorical<double>(pc), kldiv::categorical<double>(qc));
+}

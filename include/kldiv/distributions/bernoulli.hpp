@@ -1,0 +1,83 @@
+// The Bernoulli distribution on {0, 1}: mass function, sampling, moments, entropy.
+// Guarantees: validated at construction (0 ≤ p ≤ 1); entropy exactly 0 at p ∈ {0, 1}.
+#pragma once
+
+#include <cmath>
+#include <limits>
+#include <random>
+#include <span>
+
+#include "kldiv/core/xlogy.hpp"
+#include "kldiv/distributions/distribution.hpp"
+#include "kldiv/random/uniform.hpp"
+
+namespace kldiv {
+
+/// Bernoulli(p): P(1) = p, P(0) = 1 − p. Constructor bernoulli(p): 0 ≤ p ≤ 1 (the end points
+/// are point masses), else kldiv::domain_error.
+template <real T = double>
+class bernoulli {
+public:
+    using value_type = T;
+    static constexpr bool is_kldiv_distribution = true;
+
+    explicit bernoulli(T p) : p_(p) {
+        if (!(p >= T(0) && p <= T(1))) detail::fail("bernoulli", "p must be in [0, 1]", p);
+    }
+
+    [[nodiscard]] T p() const noexcept { return p_; }
+
+private:
+    T p_;
+};
+
+/// log P(X = x): log p at 1, log(1 − p) at 0, −inf elsewhere (including non-integers); NaN → NaN.
+template <real T>
+[[nodiscard]] T log_pdf(const bernoulli<T>& d, T x) noexcept {
+    if (std::isnan(x)) return x;
+    if (x == T(1)) return std::log(d.p());
+    if (x == T(0)) return std::log1p(-d.p());
+    return -std::numeric_limits<T>::infinity();
+}
+/// Alias of log_pdf for discrete families.
+template <real T>
+[[nodiscard]] T log_pmf(const bernoulli<T>& d, T x) noexcept {
+    return log_pdf(d, x);
+}
+
+template <real T>
+void log_pdf(const bernoulli<T>& d, std::span<const T> x, std::span<T> out) {
+    detail::require_same_size("log_pdf", x.size(), out.size());
+    for (std::size_t i = 0; i < x.size(); ++i) out[i] = log_pdf(d, x[i]);
+}
+
+/// 1 if U < p (U uniform on [0, 1) with 53 bits), else 0.
+template <real T, std::uniform_random_bit_generator Engine>
+[[nodiscard]] T sample(const bernoulli<T>& d, Engine& engine) noexcept {
+    return uniform01(engine) < static_cast<double>(d.p()) ? T(1) : T(0);
+}
+
+template <real T, std::uniform_random_bit_generator Engine>
+void sample(const bernoulli<T>& d, Engine& engine, std::span<T> out) noexcept {
+    for (T& v : out) v = sample(d, engine);
+}
+
+/// −p log p − (1 − p) log(1 − p) nats; exactly 0 at p ∈ {0, 1}.
+template <real T>
+[[nodiscard]] T entropy(const bernoulli<T>& d) noexcept {
+    return -xlogx(d.p()) - xlogx(T(1) - d.p());
+}
+template <real T>
+[[nodiscard]] T mean(const bernoulli<T>& d) noexcept {
+    return d.p();
+}
+template <real T>
+[[nodiscard]] T variance(const bernoulli<T>& d) noexcept {
+    return d.p() * (T(1) - d.p());
+}
+template <real T>
+[[nodiscard]] support_set<T> support(const bernoulli<T>& d) noexcept {
+    return {d.p() == T(1) ? T(1) : T(0), d.p() == T(0) ? T(0) : T(1), true};
+}
+
+}  // namespace kldiv

@@ -1,0 +1,102 @@
+// Closed-form KL between the discrete families (Bernoulli, geometric, Poisson, binomial,
+// categorical) and across them, as sums of non-negative residuals; +inf on support mismatch.
+#pragma once
+
+#include <cmath>
+#include <limits>
+
+#include "kldiv/core/expm1mx.hpp"
+#include "kldiv/core/log1pmx.hpp"
+#include "kldiv/core/log_ratio.hpp"
+#include "kldiv/core/summation.hpp"
+#include "kldiv/discrete/measures.hpp"
+#include "kldiv/distributions/bernoulli.hpp"
+#include "kldiv/distributions/binomial.hpp"
+#include "kldiv/distributions/categorical.hpp"
+#include "kldiv/distributions/geometric.hpp"
+#include "kldiv/distributions/poisson.hpp"
+
+namespace kldiv {
+namespace detail {
+
+/// KL(Bernoulli(p)‖Bernoulli(q)) = p·ψ((q − p)/p) + (1 − p)·ψ((p − q)/(1 − p)), ψ(t) = t − log1p(t)
+/// = −log1pmx(t) ≥ 0: two non-negative terms; the end points p ∈ {0, 1} and q ∈ {0, 1} exactly.
+template <class T>
+T bernoulli_kl(T p, T q) noexcept {
+    constexpr T inf = std::numeric_limits<T>::infinity();
+    if (p == T(0)) return q == T(1) ? inf : -std::log1p(-q);
+    if (p == T(1)) return q == T(0) ? inf : -std::log(q);
+    if (q == T(0) || q == T(1)) return inf;
+    const T one_minus_p = T(1) - p;
+    return -p * log1pmx((q - p) / p) - one_minus_p * log1pmx((p - q) / one_minus_p);
+}
+
+}  // namespace detail
+
+/// KL(Bernoulli(p)‖Bernoulli(q)); +inf where p puts mass on an outcome q does not.
+/// Accuracy ≤ 1e-13 relative in double, also at KL ~ 1e-20. Never negative.
+template <real T>
+[[nodiscard]] T kl_divergence(const bernoulli<T>& p, const bernoulli<T>& q) noexcept {
+    return detail::bernoulli_kl(p.p(), q.p());
+}
+
+/// KL(Geometric(p)‖Geometric(q)) = KL(Bernoulli(p)‖Bernoulli(q))/p (each of the 1/p expected
+/// trials contributes one Bernoulli KL). Accuracy ≤ 1e-13 relative.
+template <real T>
+[[nodiscard]] T kl_divergence(const geometric<T>& p, const geometric<T>& q) noexcept {
+    return detail::bernoulli_kl(p.p(), q.p()) / p.p();
+}
+
+/// KL(Poisson(λp)‖Poisson(λq)) = λp·φ(log(λq/λp)); λp = 0 gives λq; λq = 0 < λp gives +inf.
+/// Accuracy ≤ 1e-13 relative, also at KL ~ 1e-20.
+template <real T>
+[[nodiscard]] T kl_divergence(const poisson<T>& p, const poisson<T>& q) noexcept {
+    if (p.rate() == T(0)) return q.rate();
+    if (q.rate() == T(0)) return std::numeric_limits<T>::infinity();
+    return p.rate() * expm1mx(log_ratio(q.rate(), p.rate()));
+}
+
+/// KL(Binomial(n, p)‖Binomial(m, q)): n·KL(Bernoulli(p)‖Bernoulli(q)) when n = m; +inf when
+/// n > m (p reaches counts q cannot); for n < m the exact finite sum over k = 0…n (compensated).
+template <real T>
+[[nodiscard]] T kl_divergence(const binomial<T>& p, const binomial<T>& q) noexcept {
+    if (p.trials() == q.trials()) {
+        if (p.trials() == 0) return T(0);
+        return static_cast<T>(p.trials()) * detail::bernoulli_kl(p.p(), q.p());
+    }
+    if (p.trials() > q.trials()) return std::numeric_limits<T>::infinity();
+    compensated_sum<double> total;
+    for (std::int64_t k = 0; k <= p.trials(); ++k) {
+        const double lp = static_cast<double>(log_pdf(p, static_cast<T>(k)));
+        if (lp == -std::numeric_limits<double>::infinity()) continue;
+        const double lq = static_cast<double>(log_pdf(q, static_cast<T>(k)));
+        if (lq == -std::numeric_limits<double>::infinity()) return std::numeric_limits<T>::infinity();
+        total.add(std::exp(lp) * (lp - lq));
+    }
+    return static_cast<T>(std::max(0.0, total.value()));
+}
+
+/// KL between categorical distributions: kldiv::kl_divergence of the probability vectors (≤ 8 ulp).
+/// Throws kldiv::domain_error if the numbers of categories differ.
+template <real T>
+[[nodiscard]] T kl_divergence(const categorical<T>& p, const categorical<T>& q) {
+    detail::check_same_size("kl_divergence", p.size(), q.size());
+    return static_cast<T>(unchecked::kl_divergence_nats(p.probabilities(), q.probabilities()));
+}
+
+/// KL(Bernoulli(p)‖Poisson(λ)) = −H(p) + λ − p·log λ (0 at λ-independent terms handled);
+/// +inf for λ = 0 < p.
+template <real T>
+[[nodiscard]] T kl_divergence(const bernoulli<T>& p, const poisson<T>& q) noexcept {
+    if (q.rate() == T(0)) return p.p() == T(0) ? T(0) : std::numeric_limits<T>::infinity();
+    return -entropy(p) + q.rate() - xlogy(p.p(), q.rate());
+}
+
+/// KL(Poisson(λ)‖Bernoulli(q)): +inf unless λ = 0 (point mass at 0), then −log(1 − q).
+template <real T>
+[[nodiscard]] T kl_divergence(const poisson<T>& p, const bernoulli<T>& q) noexcept {
+    if (p.rate() == T(0)) return q.p() == T(1) ? std::numeric_limits<T>::infinity() : -std::log1p(-q.p());
+    return std::numeric_limits<T>::infinity();
+}
+
+}  // namespace kldiv
