@@ -6,3 +6,4 @@
 #include "kldiv/divergence/closed_form.hpp"
 #include "kldiv/divergence/discrete_closed_form.hpp"
 #include "kldiv/divergence/monte_carlo.hpp"
+#include "kldiv/divergence/more_closed_forms.hpp"

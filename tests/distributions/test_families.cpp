@@ -2,6 +2,7 @@
 // sample moments against mean/variance, entropy against −E[log p] by Monte Carlo.
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <string>
 #include <vector>
 
@@ -164,4 +165,34 @@ TEST_CASE("discrete families: validation, mass functions, samplers", "[distribut
     const std::vector<double> logits{0.0, -std::numeric_limits<double>::infinity(), std::log(5.0), std::log(4.0)};
     const auto from_logits = kldiv::categorical<double>::from_logits(logits);
     for (std::size_t k = 0; k < 4; ++k) CHECK(from_logits.probabilities()[k] == Approx(probs[k]).margin(1e-15).epsilon(1e-12));
+}
+
+TEST_CASE("log-normal, half-normal, Pareto and Cauchy", "[distributions][continuous]") {
+    throws_naming([] { return kldiv::log_normal<double>(0.0, 0.0); }, "log_normal: sigma must be positive");
+    throws_naming([] { return kldiv::half_normal<double>(-1.0); }, "half_normal: scale must be positive");
+    throws_naming([] { return kldiv::pareto<double>(1.0, 0.0); }, "pareto: alpha must be positive");
+    throws_naming([] { return kldiv::pareto<double>(-1.0, 2.0); }, "pareto: scale must be positive");
+    throws_naming([] { return kldiv::cauchy<double>(nan_value, 1.0); }, "cauchy: loc must be finite");
+    check_sample_moments(kldiv::log_normal<double>(0.2, 0.4), 21);
+    check_sample_moments(kldiv::half_normal<double>(1.7), 22);
+    check_sample_moments(kldiv::pareto<double>(2.0, 6.0), 23);
+    CHECK(log_pdf(kldiv::pareto<double>(2.0, 6.0), 1.0) == -inf);
+    CHECK(log_pdf(kldiv::log_normal<double>(0, 1), 0.0) == -inf);
+    CHECK(log_pdf(kldiv::half_normal<double>(1), -1e-300) == -inf);
+    CHECK(kldiv::variance(kldiv::log_normal<double>(0.0, 1e-9)) == Approx(1e-18).epsilon(1e-8));  // expm1
+    // Cauchy: no moments; entropy against −E[log p] by Monte Carlo.
+    const kldiv::cauchy<double> c(1.0, 2.0);
+    CHECK(std::isnan(kldiv::mean(c)));
+    CHECK(std::isnan(kldiv::variance(c)));
+    kldiv::random_engine engine(24);
+    double h = 0, h2 = 0;
+    const int n = 400000;
+    for (int i = 0; i < n; ++i) {
+        const double l = -log_pdf(c, sample(c, engine));
+        h += l, h2 += l * l;
+    }
+    h /= n;
+    CHECK(std::fabs(h - kldiv::entropy(c)) < 5 * std::sqrt((h2 / n - h * h) / n));
+    CHECK(std::isfinite(log_pdf(c, 1e300)));
+    CHECK(log_pdf(c, 1e300) == Approx(-std::log(std::numbers::pi * 2.0) - 2 * std::log(0.5e300)).epsilon(1e-14));
 }

@@ -173,3 +173,36 @@ TEST_CASE("discrete closed forms: tiny KLs, end points, Monte Carlo agreement", 
     const std::vector<double> pc{0.1, 0.2, 0.3, 0.4}, qc{0.25, 0.25, 0.25, 0.25};
     check(kldiv::categorical<double>(pc), kldiv::categorical<double>(qc));
 }
+
+TEST_CASE("log-normal, half-normal, Cauchy, Pareto closed forms", "[divergence][continuous]") {
+    for (const double delta : {1e-10, -1e-10, 1e-5, 0.3}) {
+        INFO("relative perturbation " << delta);
+        const double s = 1.3, t = s * (1 + delta);
+        CHECK(relative_error(kldiv::kl_divergence(kldiv::log_normal<double>(0.1, t), kldiv::log_normal<double>(0.1, s)),
+                             ref_normal(0.1, t, 0.1, s)) < 1e-13);
+        CHECK(relative_error(kldiv::kl_divergence(kldiv::half_normal<double>(t), kldiv::half_normal<double>(s)),
+                             ref_normal(0, t, 0, s)) < 1e-13);
+        const quad gp = t, gq = s, dm = quad(1e-3 * delta);
+        const quad cauchy_ref = logq(((gp + gq) * (gp + gq) + dm * dm) / (4 * gp * gq));
+        CHECK(relative_error(kldiv::kl_divergence(kldiv::cauchy<double>(1e-3 * delta, t), kldiv::cauchy<double>(0, s)),
+                             cauchy_ref) < 1e-13);
+        const quad ap = 2.5 * (1 + delta), aq = 2.5;
+        const quad pareto_ref = logq(ap / aq) + aq * logq(quad(s * 1.01) / quad(s)) + (aq - ap) / ap;
+        CHECK(relative_error(kldiv::kl_divergence(kldiv::pareto<double>(s * 1.01, double(ap)), kldiv::pareto<double>(s, 2.5)),
+                             pareto_ref) < 1e-13);
+    }
+    CHECK(kldiv::kl_divergence(kldiv::pareto<double>(1.0, 2.0), kldiv::pareto<double>(2.0, 2.0)) == inf);
+    CHECK(kldiv::kl_divergence(kldiv::cauchy<double>(0, 1), kldiv::cauchy<double>(0, 1)) == 0.0);
+    kldiv::random_engine engine(8);
+    const kldiv::monte_carlo options{200000};
+    const auto check = [&](const auto& p, const auto& q) {
+        const double exact = kldiv::kl_divergence(p, q);
+        const auto estimate = kldiv::kl_divergence(p, q, options, engine);
+        INFO("exact " << exact << ", Monte Carlo " << estimate.value << " ± " << estimate.standard_error);
+        CHECK(std::fabs(estimate.value - exact) < 5 * estimate.standard_error + 1e-12);
+    };
+    check(kldiv::log_normal<double>(0.2, 0.5), kldiv::log_normal<double>(-0.1, 0.8));
+    check(kldiv::half_normal<double>(1.0), kldiv::half_normal<double>(1.6));
+    check(kldiv::cauchy<double>(0.5, 1.0), kldiv::cauchy<double>(-0.3, 2.0));
+    check(kldiv::pareto<double>(1.5, 3.0), kldiv::pareto<double>(1.0, 2.0));
+}
