@@ -39,17 +39,7 @@ template <real T>
     if (x == T(0)) return std::log1p(-d.p());
     return -std::numeric_limits<T>::infinity();
 }
-/// Alias of log_pdf for discrete families.
-template <real T>
-[[nodiscard]] T log_pmf(const bernoulli<T>& d, T x) noexcept {
-    return log_pdf(d, x);
-}
 
-template <real T>
-void log_pdf(const bernoulli<T>& d, std::span<const T> x, std::span<T> out) {
-    detail::require_same_size("log_pdf", x.size(), out.size());
-    for (std::size_t i = 0; i < x.size(); ++i) out[i] = log_pdf(d, x[i]);
-}
 
 /// 1 if U < p (U uniform on [0, 1) with 53 bits), else 0.
 template <real T, std::uniform_random_bit_generator Engine>
@@ -57,10 +47,6 @@ template <real T, std::uniform_random_bit_generator Engine>
     return uniform01(engine) < static_cast<double>(d.p()) ? T(1) : T(0);
 }
 
-template <real T, std::uniform_random_bit_generator Engine>
-void sample(const bernoulli<T>& d, Engine& engine, std::span<T> out) noexcept {
-    for (T& v : out) v = sample(d, engine);
-}
 
 /// −p log p − (1 − p) log(1 − p) nats; exactly 0 at p ∈ {0, 1}.
 template <real T>

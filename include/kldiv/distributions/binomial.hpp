@@ -47,15 +47,6 @@ template <real T>
     const T log_failure = (n - k == T(0)) ? T(0) : (n - k) * std::log1p(-d.p());
     return log_choose + xlogy(k, d.p()) + log_failure;
 }
-template <real T>
-[[nodiscard]] T log_pmf(const binomial<T>& d, T k) noexcept {
-    return log_pdf(d, k);
-}
-template <real T>
-void log_pdf(const binomial<T>& d, std::span<const T> x, std::span<T> out) {
-    detail::require_same_size("log_pdf", x.size(), out.size());
-    for (std::size_t i = 0; i < x.size(); ++i) out[i] = log_pdf(d, x[i]);
-}
 
 /// Sampling: a count of n uniforms below p when n·min(p, 1 − p) < 10, else Hörmann's BTRS
 /// transformed rejection (1993).
@@ -83,10 +74,6 @@ template <real T, std::uniform_random_bit_generator Engine>
         }
     }
     return static_cast<T>(flip ? n - k : k);
-}
-template <real T, std::uniform_random_bit_generator Engine>
-void sample(const binomial<T>& d, Engine& engine, std::span<T> out) noexcept {
-    for (T& v : out) v = sample(d, engine);
 }
 
 /// H = −Σ P(k) log P(k) over k = 0…n, compensated (O(n); exact to ~1e-14 relative).

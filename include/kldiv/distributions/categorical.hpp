@@ -74,15 +74,6 @@ template <real T>
     if (k < T(0) || k >= static_cast<T>(d.size()) || k != std::floor(k)) return -std::numeric_limits<T>::infinity();
     return std::log(d.probabilities()[static_cast<std::size_t>(k)]);
 }
-template <real T>
-[[nodiscard]] T log_pmf(const categorical<T>& d, T k) noexcept {
-    return log_pdf(d, k);
-}
-template <real T>
-void log_pdf(const categorical<T>& d, std::span<const T> x, std::span<T> out) {
-    detail::require_same_size("log_pdf", x.size(), out.size());
-    for (std::size_t i = 0; i < x.size(); ++i) out[i] = log_pdf(d, x[i]);
-}
 
 /// Inverse CDF by binary search over the cumulative sums (O(log K)); never returns an outcome of
 /// probability 0.
@@ -93,10 +84,6 @@ template <real T, std::uniform_random_bit_generator Engine>
     auto it = std::upper_bound(c.begin(), c.end(), u);
     if (it == c.end()) --it;
     return static_cast<T>(it - c.begin());
-}
-template <real T, std::uniform_random_bit_generator Engine>
-void sample(const categorical<T>& d, Engine& engine, std::span<T> out) noexcept {
-    for (T& v : out) v = sample(d, engine);
 }
 
 /// −Σ pₖ log pₖ nats (kldiv::entropy of the probability vector: ≤ 4 ulp).

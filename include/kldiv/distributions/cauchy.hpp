@@ -41,11 +41,6 @@ template <real T>
     const T tail = std::fabs(z) > T(1e150) ? T(2) * std::log(std::fabs(z)) : std::log1p(z * z);
     return -std::log(std::numbers::pi_v<T> * d.scale()) - tail;
 }
-template <real T>
-void log_pdf(const cauchy<T>& d, std::span<const T> x, std::span<T> out) {
-    detail::require_same_size("log_pdf", x.size(), out.size());
-    for (std::size_t i = 0; i < x.size(); ++i) out[i] = log_pdf(d, x[i]);
-}
 /// loc + scale·tan(π(U − ½)), U uniform on (0, 1).
 template <real T, std::uniform_random_bit_generator Engine>
 [[nodiscard]] T sample(const cauchy<T>& d, Engine& engine) noexcept {
@@ -53,10 +48,6 @@ template <real T, std::uniform_random_bit_generator Engine>
     do u = uniform01(engine);
     while (u == 0.0);
     return d.loc() + d.scale() * static_cast<T>(std::tan(std::numbers::pi * (u - 0.5)));
-}
-template <real T, std::uniform_random_bit_generator Engine>
-void sample(const cauchy<T>& d, Engine& engine, std::span<T> out) noexcept {
-    for (T& v : out) v = sample(d, engine);
 }
 /// log(4π·scale) nats.
 template <real T>

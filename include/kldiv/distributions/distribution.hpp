@@ -5,6 +5,7 @@
 #include <cmath>
 #include <concepts>
 #include <limits>
+#include <random>
 #include <span>
 #include <string>
 
@@ -56,4 +57,25 @@ inline void require_same_size(const char* function, std::size_t in, std::size_t 
 }
 
 }  // namespace detail
+
+/// log_pdf at every x into out, for any family (sizes must match, else kldiv::domain_error).
+/// Families with a faster batched form (normal) provide their own overload.
+template <distribution D>
+void log_pdf(const D& d, std::span<const typename D::value_type> x, std::span<typename D::value_type> out) {
+    detail::require_same_size("log_pdf", x.size(), out.size());
+    for (std::size_t i = 0; i < x.size(); ++i) out[i] = log_pdf(d, x[i]);
+}
+
+/// log P(X = x) for the discrete families: the same function as log_pdf.
+template <distribution D>
+[[nodiscard]] typename D::value_type log_pmf(const D& d, typename D::value_type x) noexcept {
+    return log_pdf(d, x);
+}
+
+/// Fills out with independent samples of any family, in order (reproducible for an engine state).
+template <distribution D, std::uniform_random_bit_generator Engine>
+void sample(const D& d, Engine& engine, std::span<typename D::value_type> out) noexcept {
+    for (auto& v : out) v = sample(d, engine);
+}
+
 }  // namespace kldiv

@@ -35,11 +35,6 @@ template <real T>
     return std::log(d.rate()) - d.rate() * x;
 }
 
-template <real T>
-void log_pdf(const exponential<T>& d, std::span<const T> x, std::span<T> out) {
-    detail::require_same_size("log_pdf", x.size(), out.size());
-    for (std::size_t i = 0; i < x.size(); ++i) out[i] = log_pdf(d, x[i]);
-}
 
 /// −log(U)/λ with U uniform on (0, 1].
 template <real T, std::uniform_random_bit_generator Engine>
@@ -47,10 +42,6 @@ template <real T, std::uniform_random_bit_generator Engine>
     return static_cast<T>(-std::log(uniform01_open(engine))) / d.rate();
 }
 
-template <real T, std::uniform_random_bit_generator Engine>
-void sample(const exponential<T>& d, Engine& engine, std::span<T> out) noexcept {
-    for (T& v : out) v = sample(d, engine);
-}
 
 /// 1 − log λ nats.
 template <real T>

@@ -38,25 +38,12 @@ template <real T>
     if (k < T(0) || k != std::floor(k)) return -std::numeric_limits<T>::infinity();
     return xlogy(k, T(1) - d.p()) + std::log(d.p());
 }
-template <real T>
-[[nodiscard]] T log_pmf(const geometric<T>& d, T k) noexcept {
-    return log_pdf(d, k);
-}
-template <real T>
-void log_pdf(const geometric<T>& d, std::span<const T> x, std::span<T> out) {
-    detail::require_same_size("log_pdf", x.size(), out.size());
-    for (std::size_t i = 0; i < x.size(); ++i) out[i] = log_pdf(d, x[i]);
-}
 
 /// Inversion: ⌊log U / log(1 − p)⌋ with U uniform on (0, 1].
 template <real T, std::uniform_random_bit_generator Engine>
 [[nodiscard]] T sample(const geometric<T>& d, Engine& engine) noexcept {
     if (d.p() == T(1)) return T(0);
     return static_cast<T>(std::floor(std::log(uniform01_open(engine)) / std::log1p(-static_cast<double>(d.p()))));
-}
-template <real T, std::uniform_random_bit_generator Engine>
-void sample(const geometric<T>& d, Engine& engine, std::span<T> out) noexcept {
-    for (T& v : out) v = sample(d, engine);
 }
 
 /// [−(1 − p)·log(1 − p) − p·log p]/p nats.

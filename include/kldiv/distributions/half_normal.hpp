@@ -36,18 +36,9 @@ template <real T>
     const T z = x / d.scale();
     return -T(0.5) * z * z - std::log(d.scale()) - detail::half_log_two_pi<T> + std::numbers::ln2_v<T>;
 }
-template <real T>
-void log_pdf(const half_normal<T>& d, std::span<const T> x, std::span<T> out) {
-    detail::require_same_size("log_pdf", x.size(), out.size());
-    for (std::size_t i = 0; i < x.size(); ++i) out[i] = log_pdf(d, x[i]);
-}
 template <real T, std::uniform_random_bit_generator Engine>
 [[nodiscard]] T sample(const half_normal<T>& d, Engine& engine) noexcept {
     return d.scale() * static_cast<T>(std::fabs(standard_normal(engine)));
-}
-template <real T, std::uniform_random_bit_generator Engine>
-void sample(const half_normal<T>& d, Engine& engine, std::span<T> out) noexcept {
-    for (T& v : out) v = sample(d, engine);
 }
 /// ½log(πe·scale²/2) nats.
 template <real T>

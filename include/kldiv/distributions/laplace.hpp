@@ -38,11 +38,6 @@ template <real T>
     return -std::fabs(x - d.loc()) / d.scale() - std::log(T(2) * d.scale());
 }
 
-template <real T>
-void log_pdf(const laplace<T>& d, std::span<const T> x, std::span<T> out) {
-    detail::require_same_size("log_pdf", x.size(), out.size());
-    for (std::size_t i = 0; i < x.size(); ++i) out[i] = log_pdf(d, x[i]);
-}
 
 /// Inverse CDF: loc ∓ scale·log(2U') on the side picked by one draw (U' ∈ (0, ½]).
 template <real T, std::uniform_random_bit_generator Engine>
@@ -53,10 +48,6 @@ template <real T, std::uniform_random_bit_generator Engine>
     return d.loc() + d.scale() * static_cast<T>(negative ? -e : e);
 }
 
-template <real T, std::uniform_random_bit_generator Engine>
-void sample(const laplace<T>& d, Engine& engine, std::span<T> out) noexcept {
-    for (T& v : out) v = sample(d, engine);
-}
 
 /// 1 + log(2·scale) nats.
 template <real T>

@@ -44,18 +44,9 @@ template <real T>
     const T z = (log_x - d.mu()) / d.sigma();
     return -T(0.5) * z * z - std::log(d.sigma()) - detail::half_log_two_pi<T> - log_x;
 }
-template <real T>
-void log_pdf(const log_normal<T>& d, std::span<const T> x, std::span<T> out) {
-    detail::require_same_size("log_pdf", x.size(), out.size());
-    for (std::size_t i = 0; i < x.size(); ++i) out[i] = log_pdf(d, x[i]);
-}
 template <real T, std::uniform_random_bit_generator Engine>
 [[nodiscard]] T sample(const log_normal<T>& d, Engine& engine) noexcept {
     return std::exp(d.mu() + d.sigma() * static_cast<T>(standard_normal(engine)));
-}
-template <real T, std::uniform_random_bit_generator Engine>
-void sample(const log_normal<T>& d, Engine& engine, std::span<T> out) noexcept {
-    for (T& v : out) v = sample(d, engine);
 }
 /// mu + ½log(2πe sigma²) nats.
 template <real T>

@@ -63,12 +63,6 @@ template <real T, std::uniform_random_bit_generator Engine>
     return d.mean() + d.stddev() * static_cast<T>(standard_normal(engine));
 }
 
-/// Fills out with independent samples.
-template <real T, std::uniform_random_bit_generator Engine>
-void sample(const normal<T>& d, Engine& engine, std::span<T> out) noexcept {
-    for (T& v : out) v = sample(d, engine);
-}
-
 /// Differential entropy ½log(2πe σ²) in nats.
 template <real T>
 [[nodiscard]] T entropy(const normal<T>& d) noexcept {

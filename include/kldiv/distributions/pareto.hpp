@@ -40,19 +40,10 @@ template <real T>
     if (x < d.scale()) return -std::numeric_limits<T>::infinity();
     return std::log(d.alpha()) - std::log(x) - d.alpha() * std::log(x / d.scale());
 }
-template <real T>
-void log_pdf(const pareto<T>& d, std::span<const T> x, std::span<T> out) {
-    detail::require_same_size("log_pdf", x.size(), out.size());
-    for (std::size_t i = 0; i < x.size(); ++i) out[i] = log_pdf(d, x[i]);
-}
 /// scale·U^(−1/α), U uniform on (0, 1].
 template <real T, std::uniform_random_bit_generator Engine>
 [[nodiscard]] T sample(const pareto<T>& d, Engine& engine) noexcept {
     return d.scale() * static_cast<T>(std::exp(-std::log(uniform01_open(engine)) / static_cast<double>(d.alpha())));
-}
-template <real T, std::uniform_random_bit_generator Engine>
-void sample(const pareto<T>& d, Engine& engine, std::span<T> out) noexcept {
-    for (T& v : out) v = sample(d, engine);
 }
 /// log(scale/α) + 1/α + 1 nats.
 template <real T>

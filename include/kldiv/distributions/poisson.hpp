@@ -39,15 +39,6 @@ template <real T>
     if (k < T(0) || k != std::floor(k)) return -std::numeric_limits<T>::infinity();
     return xlogy(k, d.rate()) - d.rate() - std::lgamma(k + T(1));
 }
-template <real T>
-[[nodiscard]] T log_pmf(const poisson<T>& d, T k) noexcept {
-    return log_pdf(d, k);
-}
-template <real T>
-void log_pdf(const poisson<T>& d, std::span<const T> x, std::span<T> out) {
-    detail::require_same_size("log_pdf", x.size(), out.size());
-    for (std::size_t i = 0; i < x.size(); ++i) out[i] = log_pdf(d, x[i]);
-}
 
 /// Sampling: for λ < 10, Knuth's product of uniforms; beyond, Hörmann's PTRS transformed
 /// rejection (1993), which needs about 1.2 pairs of uniforms per sample at any λ.
@@ -76,10 +67,6 @@ template <real T, std::uniform_random_bit_generator Engine>
         if (std::log(v) + std::log(inv_alpha) - std::log(a / (us * us) + b) <= -lambda + k * loglam - std::lgamma(k + 1))
             return static_cast<T>(k);
     }
-}
-template <real T, std::uniform_random_bit_generator Engine>
-void sample(const poisson<T>& d, Engine& engine, std::span<T> out) noexcept {
-    for (T& v : out) v = sample(d, engine);
 }
 
 /// H = −Σ P(k) log P(k), summed over k until the remaining mass is below 1e-18 of the total

@@ -42,21 +42,12 @@ template <real T>
     return -std::log(d.high() - d.low());
 }
 
-template <real T>
-void log_pdf(const uniform<T>& d, std::span<const T> x, std::span<T> out) {
-    detail::require_same_size("log_pdf", x.size(), out.size());
-    for (std::size_t i = 0; i < x.size(); ++i) out[i] = log_pdf(d, x[i]);
-}
 
 template <real T, std::uniform_random_bit_generator Engine>
 [[nodiscard]] T sample(const uniform<T>& d, Engine& engine) noexcept {
     return d.low() + (d.high() - d.low()) * static_cast<T>(uniform01(engine));
 }
 
-template <real T, std::uniform_random_bit_generator Engine>
-void sample(const uniform<T>& d, Engine& engine, std::span<T> out) noexcept {
-    for (T& v : out) v = sample(d, engine);
-}
 
 template <real T>
 [[nodiscard]] T entropy(const uniform<T>& d) noexcept {
