@@ -7,6 +7,7 @@
 #include "kldiv/core/error.hpp"
 #include "kldiv/core/expm1mx.hpp"
 #include "kldiv/core/log1pmx.hpp"
+#include "kldiv/core/log_gamma_bregman.hpp"
 #include "kldiv/core/log_ratio.hpp"
 #include "kldiv/core/logsumexp.hpp"
 #include "kldiv/core/running_stats.hpp"

@@ -9,6 +9,7 @@
 #include "kldiv/distributions/distribution.hpp"
 #include "kldiv/distributions/exponential.hpp"
 #include "kldiv/distributions/geometric.hpp"
+#include "kldiv/distributions/gumbel.hpp"
 #include "kldiv/distributions/half_normal.hpp"
 #include "kldiv/distributions/laplace.hpp"
 #include "kldiv/distributions/log_normal.hpp"

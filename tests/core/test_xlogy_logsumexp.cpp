@@ -4,6 +4,7 @@
 #include <random>
 #include <vector>
 
+#include "kldiv/core/log_gamma_bregman.hpp"
 #include "kldiv/core/logsumexp.hpp"
 #include "kldiv/core/xlogy.hpp"
 #include "support/catch.hpp"
@@ -78,4 +79,18 @@ TEMPLATE_TEST_CASE("log_sum_exp is within 4ε·(|max| + 1) of a quad reference",
     }
     INFO("worst error / bound = " << worst);
     CHECK(worst <= 1.0);
+}
+
+TEST_CASE("the Bregman divergence of lnΓ at 1 keeps its digits near 1", "[core][log_gamma_bregman]") {
+    using kldiv::test::quad;
+    const quad euler = strtoflt128("0.57721566490153286060651209008240243104215933593992", nullptr);
+    for (double x = 1e-3; x < 20; x *= 1.01) {
+        for (const double y : {x, 1 + (x - 1) * 1e-7}) {
+            if (y == 1) continue;
+            const quad reference = lgammaq(quad(y)) + euler * (quad(y) - 1);
+            CHECK(std::fabs(double((quad(kldiv::log_gamma_bregman_at_one(y)) - reference) / reference)) < 1e-14);
+        }
+    }
+    CHECK(kldiv::log_gamma_bregman_at_one(1.0) == 0.0);
+    CHECK(std::isnan(kldiv::log_gamma_bregman_at_one(0.0)));
 }

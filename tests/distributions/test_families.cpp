@@ -196,3 +196,8 @@ TEST_CASE("log-normal, half-normal, Pareto and Cauchy", "[distributions][continu
     CHECK(std::isfinite(log_pdf(c, 1e300)));
     CHECK(log_pdf(c, 1e300) == Approx(-std::log(std::numbers::pi * 2.0) - 2 * std::log(0.5e300)).epsilon(1e-14));
 }
+
+TEST_CASE("Gumbel", "[distributions][gumbel]") {
+    throws_naming([] { return kldiv::gumbel<double>(0.0, 0.0); }, "gumbel: scale must be positive");
+    check_sample_moments(kldiv::gumbel<double>(0.5, 1.3), 31);
+}

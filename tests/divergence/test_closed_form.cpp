@@ -198,3 +198,22 @@ TEST_CASE("log-normal, half-normal, Cauchy, Pareto closed forms", "[divergence][
     check(kldiv::cauchy<double>(0.5, 1.0), kldiv::cauchy<double>(-0.3, 2.0));
     check(kldiv::pareto<double>(1.5, 3.0), kldiv::pareto<double>(1.0, 2.0));
 }
+
+TEST_CASE("Gumbel closed form: tiny KLs and Monte Carlo agreement", "[divergence][gumbel]") {
+    const quad euler = strtoflt128("0.57721566490153286060651209008240243104215933593992", nullptr);
+    const auto reference = [&](double mp, double bp, double mq, double bq) {
+        const quad rho = quad(bp) / quad(bq), d = (quad(mp) - quad(mq)) / quad(bq);
+        return -logq(rho) + d + rho * euler + expq(lgammaq(1 + rho) - d) - 1 - euler;
+    };
+    for (const double delta : {1e-7, -1e-7, 1e-4, 0.2, -0.4}) {
+        INFO("relative perturbation " << delta);
+        CHECK(relative_error(kldiv::kl_divergence(kldiv::gumbel<double>(0.0, 1.0 + delta), kldiv::gumbel<double>(0.0, 1.0)),
+                             reference(0.0, 1.0 + delta, 0.0, 1.0)) < 1e-13);
+        CHECK(relative_error(kldiv::kl_divergence(kldiv::gumbel<double>(0.5 * delta, 2.0), kldiv::gumbel<double>(0.0, 2.0)),
+                             reference(0.5 * delta, 2.0, 0.0, 2.0)) < 1e-13);
+    }
+    CHECK(kldiv::kl_divergence(kldiv::gumbel<double>(1, 2), kldiv::gumbel<double>(1, 2)) == 0.0);
+    kldiv::random_engine engine(9);
+    check_against_monte_carlo(kldiv::gumbel<double>(0.5, 1.0), kldiv::gumbel<double>(-0.2, 1.7), engine);
+    check_against_monte_carlo(kldiv::gumbel<double>(0.0, 2.0), kldiv::gumbel<double>(1.0, 0.8), engine);
+}

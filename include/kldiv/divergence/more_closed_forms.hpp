@@ -1,13 +1,16 @@
-// Closed-form KL for the log-normal, half-normal, Cauchy and Pareto families, each as a sum of
+// Closed-form KL for the log-normal, half-normal, Cauchy, Pareto and Gumbel families, each as a sum of
 // non-negative terms (accurate at tiny KL), with +inf on support mismatch.
 #pragma once
 
 #include <cmath>
 #include <limits>
+#include <numbers>
 
 #include "kldiv/core/expm1mx.hpp"
+#include "kldiv/core/log_gamma_bregman.hpp"
 #include "kldiv/core/log_ratio.hpp"
 #include "kldiv/distributions/cauchy.hpp"
+#include "kldiv/distributions/gumbel.hpp"
 #include "kldiv/distributions/half_normal.hpp"
 #include "kldiv/distributions/log_normal.hpp"
 #include "kldiv/distributions/pareto.hpp"
@@ -45,6 +48,24 @@ template <real T>
 [[nodiscard]] T kl_divergence(const pareto<T>& p, const pareto<T>& q) noexcept {
     if (p.scale() < q.scale()) return std::numeric_limits<T>::infinity();
     return expm1mx(log_ratio(q.alpha(), p.alpha())) + q.alpha() * log_ratio(p.scale(), q.scale());
+}
+
+/// KL(Gumbel(μp, βp)‖Gumbel(μq, βq)) = φ(w) + B(ρ), with ρ = βp/βq, d = (μp − μq)/βq,
+/// w = lnΓ(1 + ρ) − d and B(ρ) = lnΓ(ρ) + γ(ρ − 1) the Bregman divergence of lnΓ at 1 — two
+/// non-negative terms (PyTorch's textbook form cancels at small KL). lnΓ(1 + ρ) is formed as
+/// log ρ + B(ρ) − γ(ρ − 1) so that it too keeps its digits when ρ ≈ 1.
+/// Accuracy ≤ 1e-13 relative in double (computed in double for float).
+template <real T>
+[[nodiscard]] T kl_divergence(const gumbel<T>& p, const gumbel<T>& q) noexcept {
+    const double rho = static_cast<double>(p.scale()) / static_cast<double>(q.scale());
+    const double rho_minus_one =
+        (static_cast<double>(p.scale()) - static_cast<double>(q.scale())) / static_cast<double>(q.scale());
+    const double d = (static_cast<double>(p.loc()) - static_cast<double>(q.loc())) / static_cast<double>(q.scale());
+    const double bregman = log_gamma_bregman_at_one(rho);
+    const double log_gamma_one_plus_rho =
+        log_ratio(static_cast<double>(p.scale()), static_cast<double>(q.scale())) + bregman -
+        std::numbers::egamma * rho_minus_one;
+    return static_cast<T>(expm1mx(log_gamma_one_plus_rho - d) + bregman);
 }
 
 }  // namespace kldiv

@@ -1,0 +1,67 @@
+// The Gumbel (type-I extreme value) distribution Gumbel(loc, scale): density, sampling,
+// moments, entropy. Guarantees: validated at construction.
+#pragma once
+
+#include <cmath>
+#include <limits>
+#include <numbers>
+#include <random>
+
+#include "kldiv/distributions/distribution.hpp"
+#include "kldiv/random/uniform.hpp"
+
+namespace kldiv {
+
+/// Gumbel(loc, scale): density e^(−(z + e^(−z)))/scale, z = (x − loc)/scale. Constructor
+/// gumbel(loc, scale): loc finite, scale > 0 and finite, else kldiv::domain_error.
+template <real T = double>
+class gumbel {
+public:
+    using value_type = T;
+    static constexpr bool is_kldiv_distribution = true;
+
+    gumbel(T loc, T scale) : loc_(loc), scale_(scale) {
+        detail::require_finite("gumbel", "loc", loc);
+        detail::require_positive("gumbel", "scale", scale);
+    }
+
+    [[nodiscard]] T loc() const noexcept { return loc_; }
+    [[nodiscard]] T scale() const noexcept { return scale_; }
+
+private:
+    T loc_;
+    T scale_;
+};
+
+template <real T>
+[[nodiscard]] T log_pdf(const gumbel<T>& d, T x) noexcept {
+    const T z = (x - d.loc()) / d.scale();
+    return -(z + std::exp(-z)) - std::log(d.scale());
+}
+/// loc − scale·log E with E ~ Exponential(1) (E = 0 redrawn).
+template <real T, std::uniform_random_bit_generator Engine>
+[[nodiscard]] T sample(const gumbel<T>& d, Engine& engine) noexcept {
+    double e;
+    do e = -std::log(uniform01_open(engine));
+    while (e == 0.0);
+    return d.loc() - d.scale() * static_cast<T>(std::log(e));
+}
+/// log(scale) + γ + 1 nats.
+template <real T>
+[[nodiscard]] T entropy(const gumbel<T>& d) noexcept {
+    return std::log(d.scale()) + std::numbers::egamma_v<T> + T(1);
+}
+template <real T>
+[[nodiscard]] T mean(const gumbel<T>& d) noexcept {
+    return d.loc() + d.scale() * std::numbers::egamma_v<T>;
+}
+template <real T>
+[[nodiscard]] T variance(const gumbel<T>& d) noexcept {
+    return std::numbers::pi_v<T> * std::numbers::pi_v<T> * d.scale() * d.scale() / T(6);
+}
+template <real T>
+[[nodiscard]] support_set<T> support(const gumbel<T>&) noexcept {
+    return {-std::numeric_limits<T>::infinity(), std::numeric_limits<T>::infinity()};
+}
+
+}  // namespace kldiv
