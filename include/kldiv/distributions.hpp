@@ -3,11 +3,13 @@
 #pragma once
 
 #include "kldiv/distributions/bernoulli.hpp"
+#include "kldiv/distributions/beta.hpp"
 #include "kldiv/distributions/binomial.hpp"
 #include "kldiv/distributions/categorical.hpp"
 #include "kldiv/distributions/cauchy.hpp"
 #include "kldiv/distributions/distribution.hpp"
 #include "kldiv/distributions/exponential.hpp"
+#include "kldiv/distributions/gamma.hpp"
 #include "kldiv/distributions/geometric.hpp"
 #include "kldiv/distributions/gumbel.hpp"
 #include "kldiv/distributions/half_normal.hpp"

@@ -94,3 +94,20 @@ TEST_CASE("the Bregman divergence of lnΓ at 1 keeps its digits near 1", "[core]
     CHECK(kldiv::log_gamma_bregman_at_one(1.0) == 0.0);
     CHECK(std::isnan(kldiv::log_gamma_bregman_at_one(0.0)));
 }
+
+TEST_CASE("log_gamma_bregman and digamma against quad references", "[core][log_gamma_bregman]") {
+    using kldiv::test::quad;
+    double worst = 0;
+    for (double x = 1e-3; x < 1e6; x *= 1.13) {
+        CHECK(std::fabs(kldiv::digamma(x) - double(kldiv::test::ref_digamma(x))) <= 4e-15 * std::max(1.0, std::fabs(kldiv::digamma(x))));
+        for (const double relative : {1e-9, -1e-9, 1e-5, -1e-5, 0.01, -0.3, 0.5, 3.0, 100.0}) {
+            const double y = x * (1 + relative);
+            const quad reference = lgammaq(quad(y)) - lgammaq(quad(x)) - kldiv::test::ref_digamma(quad(x)) * (quad(y) - quad(x));
+            worst = std::max(worst, std::fabs(double((quad(kldiv::log_gamma_bregman(y, x)) - reference) / reference)));
+        }
+    }
+    INFO("worst relative error " << worst);
+    CHECK(worst < 2e-14);
+    CHECK(kldiv::log_gamma_bregman(2.5, 2.5) == 0.0);
+    CHECK(std::isnan(kldiv::log_gamma_bregman(-1.0, 2.0)));
+}

@@ -201,3 +201,19 @@ TEST_CASE("Gumbel", "[distributions][gumbel]") {
     throws_naming([] { return kldiv::gumbel<double>(0.0, 0.0); }, "gumbel: scale must be positive");
     check_sample_moments(kldiv::gumbel<double>(0.5, 1.3), 31);
 }
+
+TEST_CASE("gamma and beta", "[distributions][gamma][beta]") {
+    throws_naming([] { return kldiv::gamma<double>(0.0, 1.0); }, "gamma: shape must be positive");
+    throws_naming([] { return kldiv::gamma<double>(1.0, -1.0); }, "gamma: rate must be positive");
+    throws_naming([] { return kldiv::beta<double>(1.0, 0.0); }, "beta: beta must be positive");
+    throws_naming([] { return kldiv::beta<double>(nan_value, 1.0); }, "beta: alpha must be positive");
+    check_sample_moments(kldiv::gamma<double>(2.5, 1.5), 41);
+    check_sample_moments(kldiv::gamma<double>(0.4, 3.0), 42);
+    check_sample_moments(kldiv::beta<double>(2.0, 5.0), 43);
+    check_sample_moments(kldiv::beta<double>(0.7, 0.4), 44);
+    CHECK(log_pdf(kldiv::gamma<double>(1.0, 2.0), 0.0) == Approx(std::log(2.0)));
+    CHECK(log_pdf(kldiv::gamma<double>(0.5, 2.0), 0.0) == inf);
+    CHECK(log_pdf(kldiv::gamma<double>(2.0, 2.0), -1.0) == -inf);
+    CHECK(log_pdf(kldiv::beta<double>(2.0, 2.0), 1.5) == -inf);
+    CHECK(log_pdf(kldiv::beta<double>(2.0, 3.0), 0.25) == Approx(std::log(12.0 * 0.25 * 0.75 * 0.75)).epsilon(1e-14));
+}

@@ -217,3 +217,45 @@ TEST_CASE("Gumbel closed form: tiny KLs and Monte Carlo agreement", "[divergence
     check_against_monte_carlo(kldiv::gumbel<double>(0.5, 1.0), kldiv::gumbel<double>(-0.2, 1.7), engine);
     check_against_monte_carlo(kldiv::gumbel<double>(0.0, 2.0), kldiv::gumbel<double>(1.0, 0.8), engine);
 }
+
+TEST_CASE("gamma and beta closed forms: tiny KLs, cross pairs, Monte Carlo agreement", "[divergence][gamma][beta]") {
+    const auto gamma_reference = [](double a1, double b1, double a2, double b2) {
+        const quad A1 = a1, B1 = b1, A2 = a2, B2 = b2;
+        return (A1 - A2) * kldiv::test::ref_digamma(A1) - lgammaq(A1) + lgammaq(A2) + A2 * (logq(B1) - logq(B2)) +
+               A1 * (B2 - B1) / B1;
+    };
+    const auto beta_reference = [](double a1, double b1, double a2, double b2) {
+        const quad A1 = a1, B1 = b1, A2 = a2, B2 = b2;
+        const auto lbeta = [](quad a, quad b) { return lgammaq(a) + lgammaq(b) - lgammaq(a + b); };
+        return lbeta(A2, B2) - lbeta(A1, B1) + (A1 - A2) * kldiv::test::ref_digamma(A1) +
+               (B1 - B2) * kldiv::test::ref_digamma(B1) + (A2 - A1 + B2 - B1) * kldiv::test::ref_digamma(A1 + B1);
+    };
+    for (const double delta : {1e-6, -1e-6, 1e-3, 0.2, -0.4}) {
+        INFO("relative perturbation " << delta);
+        CHECK(relative_error(kldiv::kl_divergence(kldiv::gamma<double>(2.0 * (1 + delta), 1.5), kldiv::gamma<double>(2.0, 1.5)),
+                             gamma_reference(2.0 * (1 + delta), 1.5, 2.0, 1.5)) < 1e-12);
+        CHECK(relative_error(kldiv::kl_divergence(kldiv::gamma<double>(2.0, 1.5 * (1 + delta)), kldiv::gamma<double>(2.0, 1.5)),
+                             gamma_reference(2.0, 1.5 * (1 + delta), 2.0, 1.5)) < 1e-12);
+        CHECK(relative_error(kldiv::kl_divergence(kldiv::beta<double>(2.0 * (1 + delta), 3.0), kldiv::beta<double>(2.0, 3.0)),
+                             beta_reference(2.0 * (1 + delta), 3.0, 2.0, 3.0)) < 1e-11);
+    }
+    CHECK(kldiv::kl_divergence(kldiv::gamma<double>(2, 3), kldiv::gamma<double>(2, 3)) == 0.0);
+    CHECK(kldiv::kl_divergence(kldiv::beta<double>(2, 3), kldiv::beta<double>(2, 3)) == 0.0);
+    CHECK(kldiv::kl_divergence(kldiv::exponential<double>(2), kldiv::gamma<double>(1, 2)) == 0.0);
+    CHECK(kldiv::kl_divergence(kldiv::normal<double>(0, 1), kldiv::gamma<double>(1, 2)) == inf);
+    CHECK(kldiv::kl_divergence(kldiv::beta<double>(2, 2), kldiv::uniform<double>(0.1, 1)) == inf);
+    CHECK(kldiv::kl_divergence(kldiv::uniform<double>(-0.5, 1), kldiv::gamma<double>(2, 2)) == inf);
+    kldiv::random_engine engine(10);
+    check_against_monte_carlo(kldiv::gamma<double>(2.5, 1.5), kldiv::gamma<double>(1.7, 0.9), engine);
+    check_against_monte_carlo(kldiv::gamma<double>(0.6, 2.0), kldiv::gamma<double>(1.2, 1.0), engine);
+    check_against_monte_carlo(kldiv::beta<double>(2.0, 5.0), kldiv::beta<double>(3.0, 2.0), engine);
+    check_against_monte_carlo(kldiv::exponential<double>(1.5), kldiv::gamma<double>(2.0, 1.0), engine);
+    check_against_monte_carlo(kldiv::gamma<double>(3.0, 2.0), kldiv::exponential<double>(0.7), engine);
+    check_against_monte_carlo(kldiv::gamma<double>(3.0, 2.0), kldiv::normal<double>(1.0, 1.2), engine);
+    check_against_monte_carlo(kldiv::beta<double>(2.0, 3.0), kldiv::normal<double>(0.3, 0.5), engine);
+    check_against_monte_carlo(kldiv::beta<double>(2.0, 3.0), kldiv::exponential<double>(2.0), engine);
+    check_against_monte_carlo(kldiv::beta<double>(2.0, 3.0), kldiv::uniform<double>(-0.5, 1.5), engine);
+    check_against_monte_carlo(kldiv::uniform<double>(0.2, 0.7), kldiv::beta<double>(2.0, 3.0), engine);
+    check_against_monte_carlo(kldiv::uniform<double>(0.0, 1.0), kldiv::beta<double>(2.0, 3.0), engine);
+    check_against_monte_carlo(kldiv::uniform<double>(0.5, 3.0), kldiv::gamma<double>(2.0, 1.5), engine);
+}

@@ -54,6 +54,20 @@ inline quad ref_rlogr_residual(quad l) {
     return 1 + (l - 1) * expq(l);
 }
 
+/// ψ(x) in quad precision for x > 0: recurrence to x ≥ 40, then the asymptotic series (terms to
+/// x⁻¹⁴, below 1e-28 there).
+inline quad ref_digamma(quad x) {
+    quad shift = 0;
+    while (x < 40) {
+        shift -= 1 / x;
+        x += 1;
+    }
+    const quad r = 1 / (x * x);
+    const quad series = r * (quad(1) / 12 - r * (quad(1) / 120 - r * (quad(1) / 252 - r * (quad(1) / 240 -
+                                 r * (quad(1) / 132 - r * (quad(691) / 32760 - r / 12))))));
+    return shift + logq(x) - quad(0.5) / x - series;
+}
+
 /// Distance of a result from the reference in units in the last place of T at the reference
 /// (below the smallest normal, the subnormal spacing). Infinities must match exactly; NaN
 /// against a number counts as a failure (returned as +inf).

@@ -1,12 +1,16 @@
-// The Bregman divergence of log Γ at 1: lnΓ(x) − lnΓ(1) − ψ(1)(x − 1) = lnΓ(x) + γ(x − 1) ≥ 0,
-// accurate when x ≈ 1 (where the direct difference cancels). Used by the Gumbel KL.
+// Bregman divergences of log Γ, B(y, x) = lnΓ(y) − lnΓ(x) − ψ(x)(y − x) ≥ 0, accurate when y ≈ x
+// (where the direct difference cancels): the building block of Gamma, Beta, Dirichlet and Gumbel KL.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numbers>
 
 #include "kldiv/core/concepts.hpp"
+#include "kldiv/core/expm1mx.hpp"
+#include "kldiv/core/log1pmx.hpp"
+#include "kldiv/core/summation.hpp"
 
 namespace kldiv {
 namespace detail {
@@ -47,6 +51,64 @@ inline double zeta(int k) noexcept {
     double sum = 0;
     for (int k = 61; k >= 2; --k) sum = sum * (-d) + detail::zeta(k) / k;
     return sum * d * d;
+}
+
+/// The digamma function ψ(x) = d lnΓ(x)/dx for x > 0: recurrence up to x ≥ 10, then the
+/// asymptotic series. Accuracy: ≤ 4e-15·max(1, |ψ(x)|) (relative accuracy is lost only near the root
+/// x₀ ≈ 1.4616). NaN for x ≤ 0 or NaN (poles and the reflection region are not needed here).
+[[nodiscard]] inline double digamma(double x) noexcept {
+    if (!(x > 0)) return std::numeric_limits<double>::quiet_NaN();
+    if (std::isinf(x)) return x;
+    double shift = 0;
+    while (x < 10) {
+        shift -= 1 / x;
+        x += 1;
+    }
+    const double r = 1 / (x * x);
+    const double series =
+        r * (1.0 / 12 - r * (1.0 / 120 - r * (1.0 / 252 - r * (1.0 / 240 - r * (1.0 / 132 - r * (691.0 / 32760))))));
+    return shift + std::log(x) - 0.5 / x - series;
+}
+
+namespace detail {
+
+/// B(x + δ, x) from x > 0 and the step δ itself (x + δ > 0): callers that know δ more
+/// accurately than a rounded x + δ (sums of parameters) pass it directly.
+inline double log_gamma_bregman_step(double x, double delta) noexcept {
+    if (delta == 0) return 0;
+    compensated_sum<double> total;
+    const double shift = std::max(0.0, std::ceil(20.0 - std::min(x, x + delta)));
+    for (double i = 0; i < shift; i += 1) total.add(-log1pmx(delta / (x + i)));
+    const double xs = x + shift, u = delta / xs;
+    const double log1p_u = std::log1p(u);
+    total.add(xs * rlogr_residual(log1p_u) - 0.5 * log1pmx(u));
+    total.add(u * u / ((1 + u) * 12 * xs));  // Bregman of 1/(12z)
+    // −1/(360 z³) + 1/(1260 z⁵) − 1/(1680 z⁷): for g = z⁻ᵖ the Bregman divergence is
+    // x'⁻ᵖ[(1 + u)⁻ᵖ − 1 + p·u] = x'⁻ᵖ[φ(−p·log1p(u)) − p·log1pmx(u)], two non-negative terms.
+    const auto bregman_power = [&](double coefficient, int power) {
+        return coefficient * std::pow(xs, -power) * (expm1mx(-power * log1p_u) - power * log1pmx(u));
+    };
+    total.add(bregman_power(-1.0 / 360, 3));
+    total.add(bregman_power(1.0 / 1260, 5));
+    total.add(bregman_power(-1.0 / 1680, 7));
+    const double value = total.value();
+    return value > 0 ? value : 0.0;
+}
+
+}  // namespace detail
+
+/// B(y, x) = lnΓ(y) − lnΓ(x) − ψ(x)(y − x) ≥ 0, the Bregman divergence of the convex lnΓ, for
+/// x, y > 0, without forming ψ or the cancelling difference of lnΓ values:
+/// shift both arguments by n so that they are ≥ 20 (B is linear in the function, and
+/// lnΓ(z) = lnΓ(z + n) − Σ log(z + i), whose log terms contribute −log1pmx(δ/(x + i)) ≥ 0), then
+/// take the Bregman divergence of Stirling's series term by term: for (z − ½)log z − z it is
+/// x'·ρ(log1p(u)) − ½·log1pmx(u), u = δ/x', ρ = rlogr_residual; the 1/(12z) term gives
+/// u²/((1 + u)·12x'); the smaller terms are added directly.
+/// Accuracy: ≤ 2e-14 relative for x, y in [1e-3, 1e6] (tested against quad lgammaq).
+/// NaN for non-positive or NaN arguments.
+[[nodiscard]] inline double log_gamma_bregman(double y, double x) noexcept {
+    if (!(x > 0) || !(y > 0)) return std::numeric_limits<double>::quiet_NaN();
+    return detail::log_gamma_bregman_step(x, y - x);
 }
 
 }  // namespace kldiv
