@@ -7,6 +7,7 @@
 #include "kldiv/distributions/binomial.hpp"
 #include "kldiv/distributions/categorical.hpp"
 #include "kldiv/distributions/cauchy.hpp"
+#include "kldiv/distributions/dirichlet.hpp"
 #include "kldiv/distributions/distribution.hpp"
 #include "kldiv/distributions/exponential.hpp"
 #include "kldiv/distributions/gamma.hpp"

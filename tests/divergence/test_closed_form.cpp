@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "kldiv/core/running_stats.hpp"
 #include "kldiv/distributions.hpp"
 #include "kldiv/divergence.hpp"
 #include "kldiv/random/engine.hpp"
@@ -258,4 +259,44 @@ TEST_CASE("gamma and beta closed forms: tiny KLs, cross pairs, Monte Carlo agree
     check_against_monte_carlo(kldiv::uniform<double>(0.2, 0.7), kldiv::beta<double>(2.0, 3.0), engine);
     check_against_monte_carlo(kldiv::uniform<double>(0.0, 1.0), kldiv::beta<double>(2.0, 3.0), engine);
     check_against_monte_carlo(kldiv::uniform<double>(0.5, 3.0), kldiv::gamma<double>(2.0, 1.5), engine);
+}
+
+TEST_CASE("Dirichlet: validation, sampling, entropy, KL against quad and Monte Carlo", "[divergence][dirichlet]") {
+    const std::vector<double> a{2.0, 0.5, 3.5}, b{1.0, 1.5, 2.0};
+    const kldiv::dirichlet<double> p(a), q(b);
+    const std::vector<double> bad{1.0, -2.0};
+    CHECK_THROWS_WITH(kldiv::dirichlet<double>(bad), Catch::Contains("concentration[1] must be positive and finite, got -2"));
+    const std::vector<double> one{1.0};
+    CHECK_THROWS_AS(kldiv::dirichlet<double>(one), kldiv::domain_error);
+    const std::vector<double> two{0.5, 0.5};
+    CHECK_THROWS_AS(kldiv::kl_divergence(p, kldiv::dirichlet<double>(two)), kldiv::domain_error);
+    // Monte Carlo: KL by k1 with samples of p, and entropy by −E log p.
+    kldiv::random_engine engine(11);
+    const int n = 200000;
+    kldiv::running_stats kl_samples, h_samples;
+    std::vector<double> x(3);
+    for (int i = 0; i < n; ++i) {
+        sample(p, engine, std::span<double>(x));
+        const double lp = log_pdf(p, std::span<const double>(x)), lq = log_pdf(q, std::span<const double>(x));
+        kl_samples.push(lp - lq);
+        h_samples.push(-lp);
+    }
+    CHECK(std::fabs(kl_samples.mean() - kldiv::kl_divergence(p, q)) < 5 * kl_samples.standard_error());
+    CHECK(std::fabs(h_samples.mean() - kldiv::entropy(p)) < 5 * h_samples.standard_error());
+    // Tiny KL against quad: a perturbation of 1e-7 in one concentration.
+    const std::vector<double> a_perturbed{2.0 * (1 + 1e-7), 0.5, 3.5};
+    const auto reference = [](const std::vector<double>& s, const std::vector<double>& t) {
+        quad s0 = 0, t0 = 0, sum = 0;
+        for (std::size_t i = 0; i < s.size(); ++i) s0 += s[i], t0 += t[i];
+        sum = lgammaq(s0) - lgammaq(t0);
+        for (std::size_t i = 0; i < s.size(); ++i)
+            sum += lgammaq(quad(t[i])) - lgammaq(quad(s[i])) +
+                   (quad(s[i]) - quad(t[i])) * (kldiv::test::ref_digamma(quad(s[i])) - kldiv::test::ref_digamma(s0));
+        return sum;
+    };
+    CHECK(relative_error(kldiv::kl_divergence(kldiv::dirichlet<double>(a_perturbed), p), reference(a_perturbed, a)) < 1e-11);
+    CHECK(relative_error(kldiv::kl_divergence(p, q), reference(a, b)) < 1e-13);
+    CHECK(kldiv::kl_divergence(p, p) == 0.0);
+    const std::vector<double> off_simplex{0.5, 0.6, 0.1};
+    CHECK(log_pdf(p, std::span<const double>(off_simplex)) == -inf);
 }
