@@ -16,6 +16,8 @@
 #include "kldiv/distributions/half_normal.hpp"
 #include "kldiv/distributions/laplace.hpp"
 #include "kldiv/distributions/log_normal.hpp"
+#include "kldiv/distributions/mixture.hpp"
+#include "kldiv/distributions/mv_normal.hpp"
 #include "kldiv/distributions/normal.hpp"
 #include "kldiv/distributions/pareto.hpp"
 #include "kldiv/distributions/poisson.hpp"

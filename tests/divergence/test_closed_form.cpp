@@ -300,3 +300,36 @@ TEST_CASE("Dirichlet: validation, sampling, entropy, KL against quad and Monte C
     const std::vector<double> off_simplex{0.5, 0.6, 0.1};
     CHECK(log_pdf(p, std::span<const double>(off_simplex)) == -inf);
 }
+
+TEST_CASE("mixtures: density, sampling, moments, Monte Carlo KL and entropy", "[distributions][mixture]") {
+    const std::vector<double> w{0.3, 0.7};
+    const kldiv::mixture<kldiv::normal<double>> m(w, {kldiv::normal<double>(-2.0, 0.5), kldiv::normal<double>(1.0, 1.0)});
+    const std::vector<double> bad_w{0.3, 0.6};
+    CHECK_THROWS_WITH((kldiv::mixture<kldiv::normal<double>>(bad_w, {kldiv::normal<double>(0, 1), kldiv::normal<double>(1, 1)})),
+                      Catch::Contains("weights does not sum to 1"));
+    CHECK_THROWS_AS((kldiv::mixture<kldiv::normal<double>>(w, {kldiv::normal<double>(0, 1)})), kldiv::domain_error);
+    const double x = 0.4;
+    const double expected = std::log(0.3 * std::exp(log_pdf(kldiv::normal<double>(-2.0, 0.5), x)) +
+                                     0.7 * std::exp(log_pdf(kldiv::normal<double>(1.0, 1.0), x)));
+    CHECK(log_pdf(m, x) == Approx(expected).epsilon(1e-14));
+    CHECK(std::isfinite(log_pdf(m, -1e6)));  // log-sum-exp: no underflow to −inf in the far tail
+    CHECK(kldiv::mean(m) == Approx(0.3 * -2.0 + 0.7 * 1.0));
+    CHECK(kldiv::variance(m) == Approx(0.3 * (0.25 + 2.1 * 2.1) + 0.7 * (1.0 + 0.9 * 0.9)));
+    kldiv::random_engine engine(12);
+    kldiv::running_stats draws;
+    for (int i = 0; i < 200000; ++i) draws.push(sample(m, engine));
+    CHECK(std::fabs(draws.mean() - kldiv::mean(m)) < 5 * draws.standard_error());
+    // KL has no closed form: the Monte Carlo fallback, checked against quadrature on a fine grid.
+    const kldiv::normal<double> q(0.0, 2.0);
+    const auto estimate = kldiv::kl_divergence(m, q, kldiv::monte_carlo{400000}, engine);
+    double integral = 0;
+    for (double t = -20; t <= 20; t += 1e-3) {
+        const double lp = log_pdf(m, t);
+        integral += std::exp(lp) * (lp - log_pdf(q, t)) * 1e-3;
+    }
+    CHECK(std::fabs(estimate.value - integral) < 5 * estimate.standard_error + 1e-6);
+    const auto h = kldiv::entropy(m, 200000, engine);
+    double h_integral = 0;
+    for (double t = -20; t <= 20; t += 1e-3) h_integral -= std::exp(log_pdf(m, t)) * log_pdf(m, t) * 1e-3;
+    CHECK(std::fabs(h.value - h_integral) < 5 * h.standard_error + 1e-6);
+}

@@ -1,0 +1,131 @@
+// Finite mixtures Σ wᵢ·Dᵢ of components of one scalar family: density, sampling, moments, and
+// entropy by Monte Carlo (a mixture's entropy has no closed form).
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "kldiv/core/summation.hpp"
+#include "kldiv/discrete/vector_input.hpp"
+#include "kldiv/distributions/distribution.hpp"
+#include "kldiv/random/uniform.hpp"
+
+namespace kldiv {
+
+/// mixture(weights, components): density Σ wᵢ·pᵢ(x) for components of one scalar family D.
+/// weights must be a distribution (non-negative, summing to 1 within normalization_tolerance —
+/// never normalised silently) with one weight per component, else kldiv::domain_error.
+template <distribution D>
+class mixture {
+public:
+    using value_type = typename D::value_type;
+    using component_type = D;
+    static constexpr bool is_kldiv_distribution = true;
+
+    template <real_vector W>
+    mixture(const W& weights, std::vector<D> components) : components_(std::move(components)) {
+        const auto w = as_span(weights);
+        detail::check_same_size("mixture", w.size(), components_.size());
+        detail::check_distribution("mixture", "weights", w);
+        weights_.assign(w.begin(), w.end());
+        double total = 0;
+        for (const auto v : weights_) cumulative_.push_back(total += static_cast<double>(v));
+    }
+
+    [[nodiscard]] std::span<const value_type> weights() const noexcept { return weights_; }
+    [[nodiscard]] const std::vector<D>& components() const noexcept { return components_; }
+    [[nodiscard]] const std::vector<double>& cumulative_weights() const noexcept { return cumulative_; }
+
+private:
+    std::vector<value_type> weights_;
+    std::vector<D> components_;
+    std::vector<double> cumulative_;
+};
+
+/// log Σ wᵢ·pᵢ(x), by log-sum-exp over log wᵢ + log pᵢ(x) (no underflow in the tails).
+template <distribution D>
+[[nodiscard]] typename D::value_type log_pdf(const mixture<D>& m, typename D::value_type x) noexcept {
+    using T = typename D::value_type;
+    double largest = -std::numeric_limits<double>::infinity();
+    std::vector<double> terms(m.components().size());
+    for (std::size_t i = 0; i < terms.size(); ++i) {
+        terms[i] = std::log(static_cast<double>(m.weights()[i])) + static_cast<double>(log_pdf(m.components()[i], x));
+        if (std::isnan(terms[i])) return static_cast<T>(terms[i]);
+        largest = std::max(largest, terms[i]);
+    }
+    if (std::isinf(largest)) return static_cast<T>(largest);
+    compensated_sum<double> sum;
+    for (const double t : terms) sum.add(std::exp(t - largest));
+    return static_cast<T>(largest + std::log(sum.value()));
+}
+
+/// Picks a component by its weight (inverse CDF), then samples it.
+template <distribution D, std::uniform_random_bit_generator Engine>
+[[nodiscard]] typename D::value_type sample(const mixture<D>& m, Engine& engine) noexcept {
+    const auto& c = m.cumulative_weights();
+    const double u = uniform01(engine) * c.back();
+    auto it = std::upper_bound(c.begin(), c.end(), u);
+    if (it == c.end()) --it;
+    return sample(m.components()[static_cast<std::size_t>(it - c.begin())], engine);
+}
+
+/// Σ wᵢ·E Dᵢ.
+template <distribution D>
+[[nodiscard]] typename D::value_type mean(const mixture<D>& m) noexcept {
+    compensated_sum<double> total;
+    for (std::size_t i = 0; i < m.components().size(); ++i)
+        total.add(static_cast<double>(m.weights()[i]) * static_cast<double>(mean(m.components()[i])));
+    return static_cast<typename D::value_type>(total.value());
+}
+
+/// Law of total variance: Σ wᵢ·(Var Dᵢ + (E Dᵢ − E)²).
+template <distribution D>
+[[nodiscard]] typename D::value_type variance(const mixture<D>& m) noexcept {
+    const double overall = static_cast<double>(mean(m));
+    compensated_sum<double> total;
+    for (std::size_t i = 0; i < m.components().size(); ++i) {
+        const double offset = static_cast<double>(mean(m.components()[i])) - overall;
+        total.add(static_cast<double>(m.weights()[i]) * (static_cast<double>(variance(m.components()[i])) + offset * offset));
+    }
+    return static_cast<typename D::value_type>(total.value());
+}
+
+/// The union of the components' supports (as an interval hull).
+template <distribution D>
+[[nodiscard]] auto support(const mixture<D>& m) noexcept {
+    auto s = support(m.components().front());
+    for (const auto& c : m.components()) {
+        const auto t = support(c);
+        s.lower = std::min(s.lower, t.lower);
+        s.upper = std::max(s.upper, t.upper);
+    }
+    return s;
+}
+
+/// A mixture's entropy has no closed form: estimated as −mean log p(x) over `samples` draws,
+/// returned with its standard error (the same shape as a Monte Carlo KL estimate).
+/// Throws kldiv::domain_error for fewer than 2 samples.
+template <distribution D, std::uniform_random_bit_generator Engine>
+[[nodiscard]] auto entropy(const mixture<D>& m, std::size_t samples, Engine& engine) {
+    if (samples < 2) detail::fail("entropy", "a Monte Carlo entropy needs at least 2 samples", samples);
+    double mean_value = 0, m2 = 0;
+    for (std::size_t i = 1; i <= samples; ++i) {
+        const double v = -static_cast<double>(log_pdf(m, sample(m, engine)));
+        const double delta = v - mean_value;
+        mean_value += delta / static_cast<double>(i);
+        m2 += delta * (v - mean_value);
+    }
+    struct estimate {
+        double value;
+        double standard_error;
+        std::size_t samples;
+    };
+    return estimate{mean_value, std::sqrt(m2 / static_cast<double>(samples - 1) / static_cast<double>(samples)), samples};
+}
+
+}  // namespace kldiv
