@@ -4,6 +4,7 @@
 #pragma once
 
 #include "kldiv/divergence/closed_form.hpp"
+#include "kldiv/divergence/cross_family_closed_forms.hpp"
 #include "kldiv/divergence/discrete_closed_form.hpp"
 #include "kldiv/divergence/gamma_beta_closed_forms.hpp"
 #include "kldiv/divergence/monte_carlo.hpp"

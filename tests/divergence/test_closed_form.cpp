@@ -333,3 +333,24 @@ TEST_CASE("mixtures: density, sampling, moments, Monte Carlo KL and entropy", "[
     for (double t = -20; t <= 20; t += 1e-3) h_integral -= std::exp(log_pdf(m, t)) * log_pdf(m, t) * 1e-3;
     CHECK(std::fabs(h.value - h_integral) < 5 * h.standard_error + 1e-6);
 }
+
+TEST_CASE("cross-family closed forms through E_p[log q] agree with Monte Carlo", "[divergence][cross]") {
+    kldiv::random_engine engine(13);
+    const kldiv::gumbel<double> g(0.5, 1.5);
+    check_against_monte_carlo(kldiv::normal<double>(0.3, 1.2), g, engine);
+    check_against_monte_carlo(kldiv::exponential<double>(0.8), g, engine);
+    check_against_monte_carlo(kldiv::gamma<double>(2.5, 1.5), g, engine);
+    check_against_monte_carlo(kldiv::uniform<double>(-1.0, 2.0), g, engine);
+    check_against_monte_carlo(g, kldiv::normal<double>(1.0, 2.0), engine);
+    const kldiv::pareto<double> pa(1.5, 4.0);
+    check_against_monte_carlo(kldiv::uniform<double>(2.0, 5.0), pa, engine);
+    check_against_monte_carlo(pa, kldiv::exponential<double>(0.7), engine);
+    check_against_monte_carlo(pa, kldiv::gamma<double>(2.0, 1.0), engine);
+    check_against_monte_carlo(kldiv::pareto<double>(1.0, 6.0), kldiv::normal<double>(1.0, 1.0), engine);
+    check_against_monte_carlo(kldiv::beta<double>(2.0, 3.0), kldiv::gamma<double>(1.5, 2.0), engine);
+    CHECK(kldiv::kl_divergence(kldiv::uniform<double>(1.0, 5.0), pa) == inf);
+    CHECK(kldiv::kl_divergence(kldiv::exponential<double>(1.0), pa) == inf);
+    CHECK(kldiv::kl_divergence(g, kldiv::exponential<double>(1.0)) == inf);
+    CHECK(kldiv::kl_divergence(kldiv::pareto<double>(1.0, 0.5), kldiv::exponential<double>(1.0)) == inf);
+    CHECK(kldiv::kl_divergence(kldiv::pareto<double>(1.0, 1.5), kldiv::normal<double>(1.0, 1.0)) == inf);
+}
