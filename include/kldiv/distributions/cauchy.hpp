@@ -16,22 +16,12 @@ namespace kldiv {
 /// Cauchy(loc, scale): density 1/(π·scale·(1 + ((x − loc)/scale)²)). Constructor
 /// cauchy(loc, scale): loc finite, scale > 0 and finite, else kldiv::domain_error.
 template <real T = double>
-class cauchy {
+class cauchy : public detail::location_scale<T> {
 public:
     using value_type = T;
     static constexpr bool is_kldiv_distribution = true;
 
-    cauchy(T loc, T scale) : loc_(loc), scale_(scale) {
-        detail::require_finite("cauchy", "loc", loc);
-        detail::require_positive("cauchy", "scale", scale);
-    }
-
-    [[nodiscard]] T loc() const noexcept { return loc_; }
-    [[nodiscard]] T scale() const noexcept { return scale_; }
-
-private:
-    T loc_;
-    T scale_;
+    cauchy(T loc, T scale) : detail::location_scale<T>("cauchy", loc, scale) {}
 };
 
 /// −log(π·scale) − log1p(z²), z = (x − loc)/scale (for |z| > 1e150, −2·log|z| avoids z² overflow).

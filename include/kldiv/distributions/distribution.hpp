@@ -56,6 +56,25 @@ inline void require_same_size(const char* function, std::size_t in, std::size_t 
         fail(function, "input and output sizes differ (" + std::to_string(in) + " and " + std::to_string(out) + ")");
 }
 
+/// The parameters of a location–scale family (Laplace, Cauchy, Gumbel): loc finite, scale > 0
+/// and finite, validated with the family's name in the message.
+template <class T>
+class location_scale {
+public:
+    [[nodiscard]] T loc() const noexcept { return loc_; }
+    [[nodiscard]] T scale() const noexcept { return scale_; }
+
+protected:
+    location_scale(const char* family, T loc, T scale) : loc_(loc), scale_(scale) {
+        require_finite(family, "loc", loc);
+        require_positive(family, "scale", scale);
+    }
+
+private:
+    T loc_;
+    T scale_;
+};
+
 }  // namespace detail
 
 /// log_pdf at every x into out, for any family (sizes must match, else kldiv::domain_error).

@@ -15,22 +15,12 @@ namespace kldiv {
 /// Gumbel(loc, scale): density e^(−(z + e^(−z)))/scale, z = (x − loc)/scale. Constructor
 /// gumbel(loc, scale): loc finite, scale > 0 and finite, else kldiv::domain_error.
 template <real T = double>
-class gumbel {
+class gumbel : public detail::location_scale<T> {
 public:
     using value_type = T;
     static constexpr bool is_kldiv_distribution = true;
 
-    gumbel(T loc, T scale) : loc_(loc), scale_(scale) {
-        detail::require_finite("gumbel", "loc", loc);
-        detail::require_positive("gumbel", "scale", scale);
-    }
-
-    [[nodiscard]] T loc() const noexcept { return loc_; }
-    [[nodiscard]] T scale() const noexcept { return scale_; }
-
-private:
-    T loc_;
-    T scale_;
+    gumbel(T loc, T scale) : detail::location_scale<T>("gumbel", loc, scale) {}
 };
 
 template <real T>

@@ -15,22 +15,12 @@ namespace kldiv {
 /// Laplace(loc, scale): density e^(−|x − loc|/scale)/(2·scale). Constructor laplace(loc, scale):
 /// loc finite, scale > 0 and finite, else kldiv::domain_error.
 template <real T = double>
-class laplace {
+class laplace : public detail::location_scale<T> {
 public:
     using value_type = T;
     static constexpr bool is_kldiv_distribution = true;
 
-    laplace(T loc, T scale) : loc_(loc), scale_(scale) {
-        detail::require_finite("laplace", "loc", loc);
-        detail::require_positive("laplace", "scale", scale);
-    }
-
-    [[nodiscard]] T loc() const noexcept { return loc_; }
-    [[nodiscard]] T scale() const noexcept { return scale_; }
-
-private:
-    T loc_;
-    T scale_;
+    laplace(T loc, T scale) : detail::location_scale<T>("laplace", loc, scale) {}
 };
 
 template <real T>
