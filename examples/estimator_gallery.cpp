@@ -78,6 +78,7 @@ int main(int argc, char** argv) {
     show("q = Laplace(0, 1), p = N(0, 1.5²)", kldiv::laplace<double>(0, 1), kldiv::normal<double>(0, 1.5), n, 1);
     show("q = Exponential(1), p = Exponential(1.3)", kldiv::exponential<double>(1), kldiv::exponential<double>(1.3), n,
          2);
+    show("q = Gamma(2, 1.5), p = Exponential(1)", kldiv::gamma<double>(2, 1.5), kldiv::exponential<double>(1), n, 6);
     show("q = Uniform(0, 1), p = Exponential(2)", kldiv::uniform<double>(0, 1), kldiv::exponential<double>(2), n, 3);
     show_categorical(n, 4);
     show("heavy tails: q = N(0, 1), p = Laplace(0, 1)", kldiv::normal<double>(0, 1), kldiv::laplace<double>(0, 1), n,
