@@ -7,5 +7,6 @@
 #include "kldiv/distributions.hpp"
 #include "kldiv/divergence.hpp"
 #include "kldiv/estimators.hpp"
+#include "kldiv/fisher.hpp"
 #include "kldiv/random.hpp"
 #include "kldiv/simd.hpp"
