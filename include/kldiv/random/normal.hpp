@@ -40,7 +40,7 @@ template <class Engine>
 /// (tools/generate_ziggurat.py): the low 8 bits of one draw pick the layer, bit 8 the sign and
 /// the top 53 bits the position, so ~98.8% of samples cost one draw, a multiply and a compare.
 /// Reproducibility: the fast path is exact arithmetic, identical everywhere; the wedge and tail
-/// (~1.2%) call std::exp/std::log, so a libm that rounds differently in the last bit could flip
+/// (~1.2%) call `std::exp` and `std::log`, so a libm that rounds differently in the last bit could flip
 /// an accept/reject decision with probability ~1e-16 per sample.
 template <std::uniform_random_bit_generator Engine>
 double standard_normal(Engine& engine) noexcept {
