@@ -11,6 +11,9 @@
 #include "kldiv/random/engine.hpp"
 #include "kldiv/random/normal.hpp"
 #include "support/catch.hpp"
+#include "support/quad_reference.hpp"
+
+using kldiv::test::quad;
 
 namespace {
 
@@ -212,4 +215,27 @@ TEST_CASE("kl_estimates rejects mismatched inputs", "[estimators][kl_estimates][
     CHECK_THROWS_WITH(kldiv::kl_estimates(a, a, bad_clamp), Catch::Contains("clamp_log_ratio must be positive, got -1"));
     const std::vector<double> empty;
     CHECK(kldiv::kl_estimates(empty, empty).k3.count() == 0);
+}
+
+TEST_CASE("float input: per-sample k3 and reverse values within 1e-13 of quad, on every instruction set",
+          "[estimators][kl_estimates][float]") {
+    for (const auto set : available_isas()) {
+        kldiv::simd::limit_isa(set);
+        double worst = 0;
+        for (double magnitude = 1e-30; magnitude < 100; magnitude *= 1.37) {
+            for (const double sign : {1.0, -1.0}) {
+                const float l = static_cast<float>(sign * magnitude);
+                const std::vector<float> q{0.0f}, p{l};
+                const auto e = kldiv::kl_estimates(q, p);
+                const quad x = l;
+                const quad phi = fabsq(x) < quad(0.01) ? kldiv::test::ref_expm1mx(x) : expm1q(x) - x;
+                const quad rho = kldiv::test::ref_rlogr_residual(x);
+                if (phi > 0 && !isinfq(phi)) worst = std::max(worst, double(fabsq((quad(e.k3.mean()) - phi) / phi)));
+                if (rho > 0 && !isinfq(rho)) worst = std::max(worst, double(fabsq((quad(e.reverse.mean()) - rho) / rho)));
+            }
+        }
+        INFO(kldiv::simd::name(set) << ": worst relative error " << worst);
+        CHECK(worst < 1e-13);
+    }
+    kldiv::simd::limit_isa(kldiv::simd::isa::avx512);
 }

@@ -8,6 +8,7 @@
 #include <random>
 #include <span>
 
+#include "kldiv/core/log_ratio.hpp"
 #include "kldiv/core/summation.hpp"
 #include "kldiv/core/xlogy.hpp"
 #include "kldiv/distributions/distribution.hpp"
@@ -61,7 +62,7 @@ template <real T, std::uniform_random_bit_generator Engine>
     } else {
         const double q = 1 - p, spq = std::sqrt(n * p * q);
         const double b = 1.15 + 2.53 * spq, a = -0.0873 + 0.0248 * b + 0.01 * p, c = n * p + 0.5;
-        const double alpha = (2.83 + 5.1 / b) * spq, vr = 0.92 - 4.2 / b, lpq = std::log(p / q);
+        const double alpha = (2.83 + 5.1 / b) * spq, vr = 0.92 - 4.2 / b, lpq = log_ratio(p, q);
         const double m = std::floor((n + 1) * p), h = std::lgamma(m + 1) + std::lgamma(n - m + 1);
         while (true) {
             const double u = uniform01(engine) - 0.5, v = uniform01_open(engine);

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "kldiv/simd/dispatch.hpp"
 #include "kldiv/simd/residuals.hpp"
@@ -51,7 +52,10 @@ KLDIV_VECTOR_INLINE void log_ratio_block(const T* log_q, const T* log_p, std::si
             l = (l < -limit) ? -limit : l;
         }
         double a = -l, b = 0.5 * l * l, c, d;
-        expm1mx_and_rlogr_residual<UseFma>(l, c, d);
+        if constexpr (std::is_same_v<T, float>)
+            float_grade_residuals<UseFma>(l, c, d);  // 1e-14 relative: beyond float's own precision
+        else
+            expm1mx_and_rlogr_residual<UseFma>(l, c, d);
         if constexpr (Mode == block_mode::general) {
             const double w = weights ? static_cast<double>(weights[i]) : 1.0;
             const bool use = mask ? mask[i] != 0 : true;

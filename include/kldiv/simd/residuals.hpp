@@ -4,7 +4,9 @@
 
 #include <bit>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <limits>
 
 #include "kldiv/core/detail/error_free.hpp"
@@ -49,6 +51,17 @@ KLDIV_VECTOR_INLINE double multiply_add(double a, double b, double c) noexcept {
         return std::fma(a, b, c);
     else
         return a * b + c;
+}
+
+/// c[0] + c[1]·x + … + c[N−1]·x^(N−1) by Horner's rule, unrolled at compile time (a loop here
+/// would stop the compiler from vectorising the caller's loop).
+template <bool UseFma, std::size_t N>
+KLDIV_VECTOR_INLINE double polynomial(double x, const double (&c)[N]) noexcept {
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+        double result = c[N - 1];
+        ((result = multiply_add<UseFma>(result, x, c[N - 2 - I])), ...);
+        return result;
+    }(std::make_index_sequence<N - 1>{});
 }
 
 /// 2ⁿ for integer-valued n in [−1022, 1023], from the exponent bits. The integer is read off
@@ -203,6 +216,44 @@ KLDIV_VECTOR_INLINE void expm1mx_and_rlogr_residual(double l, double& phi, doubl
     const reduced_argument r = reduce_argument<UseFma>(l);
     phi = expm1mx_from(l, r);
     rho = rlogr_residual_from<UseFma>(l, r);
+}
+
+/// φ(l) and ρ(l) to about 1e-14 relative — far beyond float precision — for float inputs, at a
+/// third of the cost of the double-word path: e^l from a plain reduced polynomial, then
+/// φ = (e^l − 1) − l and ρ = 1 + (l − 1)e^l where those cancel by less than a factor 10
+/// (|l| ≥ ¼), and Taylor series below. Special values as expm1mx and rlogr_residual.
+template <bool UseFma>
+KLDIV_VECTOR_INLINE void float_grade_residuals(double l, double& phi, double& rho) noexcept {
+    const double lc = clamp_to(l, -64.0, exp_overflow);
+    double k, t, t_lo;
+    reduce(lc, k, t, t_lo);
+    // eᵗ = 1 + t + t²·P(t), |t| ≤ ln2/2: 11 Taylor terms reach 1e-17.
+    static constexpr double c[11] = {1.0 / 2,       1.0 / 6,        1.0 / 24,        1.0 / 120,
+                                     1.0 / 720,     1.0 / 5040,     1.0 / 40320,     1.0 / 362880,
+                                     1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600};
+    const double p = polynomial<UseFma>(t, c);
+    const double e_t = multiply_add<UseFma>(t * t, p, t + t_lo) + 1.0;
+    const double half_scale = power_of_two(k - 1.0);
+    const double e = (e_t * half_scale) * 2.0;
+    // Series for |l| < ¼: φ = l²·Σ lⁿ/(n+2)!, ρ = l²·Σ (n+1)·lⁿ/(n+2)!; 11 terms reach 1e-17.
+    static constexpr double phi_c[11] = {1.0 / 2,        1.0 / 6,        1.0 / 24,        1.0 / 120,
+                                         1.0 / 720,      1.0 / 5040,     1.0 / 40320,     1.0 / 362880,
+                                         1.0 / 3628800,  1.0 / 39916800, 1.0 / 479001600};
+    static constexpr double rho_c[11] = {1.0 / 2,        2.0 / 6,        3.0 / 24,        4.0 / 120,
+                                         5.0 / 720,      6.0 / 5040,     7.0 / 40320,     8.0 / 362880,
+                                         9.0 / 3628800,  10.0 / 39916800, 11.0 / 479001600};
+    const double sp = polynomial<UseFma>(lc, phi_c), sr = polynomial<UseFma>(lc, rho_c);
+    const double l2 = lc * lc;
+    const bool small = std::fabs(lc) < 0.25;
+    double phi_value = small ? l2 * sp : (e - 1.0) - lc;
+    double rho_value = small ? l2 * sr : multiply_add<UseFma>(lc - 1.0, e, 1.0);
+    rho_value = (e == std::numeric_limits<double>::infinity()) ? e : rho_value;
+    phi_value = (l < -64.0) ? -l - 1.0 : phi_value;
+    rho_value = (l < -64.0) ? 1.0 : rho_value;
+    phi_value = (l > exp_overflow) ? std::numeric_limits<double>::infinity() : phi_value;
+    rho_value = (l > exp_overflow) ? std::numeric_limits<double>::infinity() : rho_value;
+    phi = (l != l) ? l : phi_value;
+    rho = (l != l) ? l : rho_value;
 }
 
 }  // namespace kldiv::simd::detail
