@@ -227,22 +227,20 @@ KLDIV_VECTOR_INLINE void float_grade_residuals(double l, double& phi, double& rh
     const double lc = clamp_to(l, -64.0, exp_overflow);
     double k, t, t_lo;
     reduce(lc, k, t, t_lo);
-    // eᵗ = 1 + t + t²·P(t), |t| ≤ ln2/2: 11 Taylor terms reach 1e-17.
-    static constexpr double c[11] = {1.0 / 2,       1.0 / 6,        1.0 / 24,        1.0 / 120,
-                                     1.0 / 720,     1.0 / 5040,     1.0 / 40320,     1.0 / 362880,
-                                     1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600};
-    const double p = polynomial<UseFma>(t, c);
+    // Σ xⁿ/(n+2)!: both eᵗ = 1 + t + t²·P(t) (|t| ≤ ln2/2) and the φ series below use it;
+    // 11 terms reach 1e-17 on either range.
+    static constexpr double taylor[11] = {1.0 / 2,       1.0 / 6,        1.0 / 24,        1.0 / 120,
+                                          1.0 / 720,     1.0 / 5040,     1.0 / 40320,     1.0 / 362880,
+                                          1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600};
+    const double p = polynomial<UseFma>(t, taylor);
     const double e_t = multiply_add<UseFma>(t * t, p, t + t_lo) + 1.0;
     const double half_scale = power_of_two(k - 1.0);
     const double e = (e_t * half_scale) * 2.0;
     // Series for |l| < ¼: φ = l²·Σ lⁿ/(n+2)!, ρ = l²·Σ (n+1)·lⁿ/(n+2)!; 11 terms reach 1e-17.
-    static constexpr double phi_c[11] = {1.0 / 2,        1.0 / 6,        1.0 / 24,        1.0 / 120,
-                                         1.0 / 720,      1.0 / 5040,     1.0 / 40320,     1.0 / 362880,
-                                         1.0 / 3628800,  1.0 / 39916800, 1.0 / 479001600};
     static constexpr double rho_c[11] = {1.0 / 2,        2.0 / 6,        3.0 / 24,        4.0 / 120,
                                          5.0 / 720,      6.0 / 5040,     7.0 / 40320,     8.0 / 362880,
                                          9.0 / 3628800,  10.0 / 39916800, 11.0 / 479001600};
-    const double sp = polynomial<UseFma>(lc, phi_c), sr = polynomial<UseFma>(lc, rho_c);
+    const double sp = polynomial<UseFma>(lc, taylor), sr = polynomial<UseFma>(lc, rho_c);
     const double l2 = lc * lc;
     const bool small = std::fabs(lc) < 0.25;
     double phi_value = small ? l2 * sp : (e - 1.0) - lc;
