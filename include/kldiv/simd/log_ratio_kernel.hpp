@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "kldiv/simd/dispatch.hpp"
+#include "kldiv/simd/float_lanes.hpp"
 #include "kldiv/simd/residuals.hpp"
 
 namespace kldiv::simd {
@@ -108,6 +109,90 @@ KLDIV_VECTOR_INLINE void log_ratio_blocks(const T* log_q, const T* log_p, std::s
     }
 }
 
+#if defined(KLDIV_HAVE_FLOAT_LANES)
+inline constexpr std::size_t fast_block_size = 2048;
+
+/// Float input, no options: blocks of fast_block_size samples; ℓ, ½ℓ², φ and ρ evaluated in
+/// double lanes (float_grade_of: ≤ 1e-12 relative, far below a float ulp) and summed in lanes
+/// about a shift (the block's first values), so M2 = Σa² − (Σa)²/n keeps its digits.
+/// n must be a positive multiple of W. Returns false, leaving `out` unspecified, if any |ℓ|
+/// exceeds 640 or is not finite (then the caller runs the double-word path on the block).
+template <int W>
+KLDIV_VECTOR_INLINE void float_lanes_values(const float* log_q, const float* log_p, typename lanes<W>::hd (&value)[4],
+                                            double_range_watch<W>& watch) noexcept {
+    using L = lanes<W>;
+    const typename L::hd l = L::load_half(log_p) - L::load_half(log_q);  // exact
+    watch.see(l);
+    const auto r = float_grade_of<W>(l);
+    value[0] = l, value[1] = 0.5 * l * l, value[2] = r.phi, value[3] = r.rho;
+}
+
+template <int W>
+KLDIV_VECTOR_INLINE bool float_lanes_block(const float* log_q, const float* log_p, std::size_t n,
+                                           log_ratio_moments& out) noexcept {
+    using L = lanes<W>;
+    using D = typename L::hd;
+    constexpr int H = W / 2;
+    double_range_watch<W> watch;
+    D value[4], shift[4], sum[4] = {}, square[4] = {};
+    float_lanes_values<W>(log_q, log_p, value, watch);
+    for (int s = 0; s < 4; ++s) shift[s] = D{} + value[s][0];
+    for (std::size_t i = 0;;) {
+        for (int s = 0; s < 4; ++s) {
+            const D a = value[s] - shift[s];
+            sum[s] += a;
+            square[s] += a * a;
+        }
+        i += H;
+        if (i >= n) break;
+        float_lanes_values<W>(log_q + i, log_p + i, value, watch);
+    }
+    if (!watch.in_range()) return false;
+    const double count = static_cast<double>(n);
+    out.count = count;
+    out.clamped = 0;
+    for (int s = 0; s < 4; ++s) {
+        const double total = L::lane_sum(sum[s]);
+        out.mean[s] = shift[s][0] + total / count;
+        const double squares = L::lane_sum(square[s]);
+        const double m2 = squares - total * (total / count);
+        // Values past 10¹⁵⁴ overflow their squares: M2 is then +inf, as a Welford update gives.
+        out.m2[s] = (squares == __builtin_inf()) ? squares : (m2 > 0 ? m2 : 0.0);
+    }
+    out.mean[0] = -out.mean[0];  // k1 = −ℓ
+    return true;
+}
+
+struct float_lanes_body {
+    template <int W, class Sink>
+    KLDIV_VECTOR_INLINE static void run(const float* log_q, const float* log_p, std::size_t n,
+                                        const log_ratio_options& options, Sink& sink) noexcept {
+        std::size_t start = 0;
+        const std::size_t vector_end = n - n % W;
+        while (start < vector_end) {
+            const std::size_t count = (vector_end - start < fast_block_size) ? vector_end - start : fast_block_size;
+            log_ratio_moments block;
+            if (float_lanes_block<W>(log_q + start, log_p + start, count, block)) {
+                sink(block);
+            } else {
+                for (std::size_t sub = start; sub < start + count; sub += block_size) {
+                    const std::size_t m = (start + count - sub < block_size) ? start + count - sub : block_size;
+                    // 0/1 = no FMA is the portable choice here: this rare path is not the hot one.
+                    log_ratio_block<false, block_mode::plain>(log_q + sub, log_p + sub, m, options, block);
+                    sink(block);
+                }
+            }
+            start += count;
+        }
+        if (start < n) {
+            log_ratio_moments block;
+            log_ratio_block<false, block_mode::plain>(log_q + start, log_p + start, n - start, options, block);
+            sink(block);
+        }
+    }
+};
+#endif
+
 struct log_ratio_body {
     template <bool UseFma, class T, class Sink>
     KLDIV_VECTOR_INLINE static void run(const T* log_q, const T* log_p, std::size_t n, const log_ratio_options& options,
@@ -124,6 +209,14 @@ struct log_ratio_body {
 /// merged by the caller (Chan), so results do not depend on the ISA beyond rounding.
 template <class T, class Sink>
 void log_ratio_kernel(const T* log_q, const T* log_p, std::size_t n, const log_ratio_options& options, Sink&& sink) {
+#if defined(KLDIV_HAVE_FLOAT_LANES)
+    if constexpr (std::is_same_v<T, float>) {
+        if (!options.clamp && options.weights == nullptr && options.mask == nullptr) {
+            detail::dispatch_lanes<detail::float_lanes_body>(log_q, log_p, n, options, sink);
+            return;
+        }
+    }
+#endif
     detail::dispatch<detail::log_ratio_body>(log_q, log_p, n, options, sink);
 }
 
