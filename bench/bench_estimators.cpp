@@ -5,6 +5,10 @@
 #include <kldiv/estimators/kl_estimates.hpp>
 
 #include <Eigen/Core>
+
+#if defined(KLDIV_BENCH_NATIVE_BASELINES)
+#include "native_baselines.hpp"
+#endif
 #include <cmath>
 #include <random>
 #include <vector>
@@ -74,13 +78,37 @@ void k3_mean_eigen(benchmark::State& state) {  // the same inaccurate mean as an
     finish<T>(state);
 }
 
+#if defined(KLDIV_BENCH_NATIVE_BASELINES)
+template <class T>
+void k3_mean_eigen_native(benchmark::State& state) {  // Eigen's inaccurate k3 mean built with -march=native
+    const data<T> d(static_cast<std::size_t>(state.range(0)));
+    for (auto _ : state)
+        benchmark::DoNotOptimize(kldiv_bench::eigen_k3_mean_native(d.log_q.data(), d.log_p.data(), d.log_q.size()));
+    finish<T>(state);
+}
+
+template <class T>
+void streaming_read_native(benchmark::State& state) {  // vectorised Σ(log_p − log_q), -march=native
+    const data<T> d(static_cast<std::size_t>(state.range(0)));
+    for (auto _ : state)
+        benchmark::DoNotOptimize(kldiv_bench::streaming_read_native(d.log_q.data(), d.log_p.data(), d.log_q.size()));
+    finish<T>(state);
+}
+#endif
+
 }  // namespace
 
-#define KLDIV_SIZES ->Arg(1 << 16)->Arg(1 << 24)
+#define KLDIV_SIZES ->Arg(1 << 16)->Arg(1 << 24)->Arg(1 << 26)
 BENCHMARK(kl_estimates_kldiv<float>) KLDIV_SIZES;
 BENCHMARK(k3_mean_eigen<float>) KLDIV_SIZES;
 BENCHMARK(k3_mean_std_exp<float>) KLDIV_SIZES;
 BENCHMARK(streaming_read<float>) KLDIV_SIZES;
+#if defined(KLDIV_BENCH_NATIVE_BASELINES)
+BENCHMARK(k3_mean_eigen_native<float>) KLDIV_SIZES;
+BENCHMARK(streaming_read_native<float>) KLDIV_SIZES;
+BENCHMARK(k3_mean_eigen_native<double>) KLDIV_SIZES;
+BENCHMARK(streaming_read_native<double>) KLDIV_SIZES;
+#endif
 BENCHMARK(kl_estimates_kldiv<double>) KLDIV_SIZES;
 BENCHMARK(k3_mean_eigen<double>) KLDIV_SIZES;
 BENCHMARK(k3_mean_std_exp<double>) KLDIV_SIZES;

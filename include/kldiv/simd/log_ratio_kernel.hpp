@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <type_traits>
 
 #include "kldiv/simd/dispatch.hpp"
@@ -33,6 +34,60 @@ namespace detail {
 inline constexpr std::size_t block_size = 256;
 
 enum class block_mode { plain, clamped, general };
+
+/// Σv/count and Σ keep·(v − mean)² over n values (keep = null: all count), two passes. The sums
+/// run in independent lanes: a single running sum is a chain of dependent adds the compiler may
+/// not reorder, which made these loops the kernel's bottleneck.
+KLDIV_VECTOR_INLINE void mean_and_m2(const double* v, const double* keep, std::size_t n, double count, double& mean,
+                                     double& m2) noexcept {
+#if defined(__GNUC__) && !defined(__clang__)
+    typedef double lane_vector __attribute__((vector_size(32)));
+    constexpr std::size_t width = 4;
+    const std::size_t end = n - n % (2 * width);
+    lane_vector sum_a{}, sum_b{};
+    for (std::size_t i = 0; i < end; i += 2 * width) {
+        lane_vector a, b;
+        std::memcpy(&a, v + i, sizeof a);
+        std::memcpy(&b, v + i + width, sizeof b);
+        sum_a += a, sum_b += b;
+    }
+    const lane_vector sum_ab = sum_a + sum_b;
+    double total = (sum_ab[0] + sum_ab[1]) + (sum_ab[2] + sum_ab[3]);
+    for (std::size_t i = end; i < n; ++i) total += v[i];
+    mean = total / count;
+    lane_vector square_a{}, square_b{};
+    for (std::size_t i = 0; i < end; i += 2 * width) {
+        lane_vector a, b;
+        std::memcpy(&a, v + i, sizeof a);
+        std::memcpy(&b, v + i + width, sizeof b);
+        a -= mean, b -= mean;
+        if (keep) {
+            lane_vector ka, kb;
+            std::memcpy(&ka, keep + i, sizeof ka);
+            std::memcpy(&kb, keep + i + width, sizeof kb);
+            a *= ka, b *= kb;
+        }
+        square_a += a * a, square_b += b * b;
+    }
+    const lane_vector square_ab = square_a + square_b;
+    double squares = (square_ab[0] + square_ab[1]) + (square_ab[2] + square_ab[3]);
+    for (std::size_t i = end; i < n; ++i) {
+        const double d = (v[i] - mean) * (keep ? keep[i] : 1.0);
+        squares += d * d;
+    }
+    m2 = squares;
+#else
+    double total = 0;
+    for (std::size_t i = 0; i < n; ++i) total += v[i];
+    mean = total / count;
+    double squares = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double d = (v[i] - mean) * (keep ? keep[i] : 1.0);
+        squares += d * d;
+    }
+    m2 = squares;
+#endif
+}
 
 /// One block (n ≤ block_size): values into stack arrays, then two passes (mean, then centred
 /// squares) — vectorisable loops, and M2 without the cancellation of Σv² − n·mean².
@@ -74,17 +129,9 @@ KLDIV_VECTOR_INLINE void log_ratio_block(const T* log_q, const T* log_p, std::si
     out.count = count;
     out.clamped = clamped;
     if (count == 0) return;
-    double s1 = 0, s2 = 0, s3 = 0, s4 = 0;
-    for (std::size_t i = 0; i < n; ++i) s1 += v1[i], s2 += v2[i], s3 += v3[i], s4 += v4[i];
-    const double m1 = s1 / count, m2 = s2 / count, m3 = s3 / count, m4 = s4 / count;
-    double q1 = 0, q2 = 0, q3 = 0, q4 = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        double d1 = v1[i] - m1, d2 = v2[i] - m2, d3 = v3[i] - m3, d4 = v4[i] - m4;
-        if constexpr (Mode == block_mode::general) d1 *= keep[i], d2 *= keep[i], d3 *= keep[i], d4 *= keep[i];
-        q1 += d1 * d1, q2 += d2 * d2, q3 += d3 * d3, q4 += d4 * d4;
-    }
-    out.mean[0] = m1, out.mean[1] = m2, out.mean[2] = m3, out.mean[3] = m4;
-    out.m2[0] = q1, out.m2[1] = q2, out.m2[2] = q3, out.m2[3] = q4;
+    const double* values[4] = {v1, v2, v3, v4};
+    for (int s = 0; s < 4; ++s)
+        mean_and_m2(values[s], Mode == block_mode::general ? keep : nullptr, n, count, out.mean[s], out.m2[s]);
 }
 
 /// All blocks of n samples, each handed to sink(log_ratio_moments) in order.
