@@ -2,9 +2,9 @@
 // binary: a plain two-array streaming read (the bandwidth floor), a scalar std::exp loop of the
 // inaccurate k3 mean, and an Eigen Array expression of the same inaccurate mean.
 #include <benchmark/benchmark.h>
-#include <kldiv/estimators/kl_estimates.hpp>
 
 #include <Eigen/Core>
+#include <kldiv/estimators/kl_estimates.hpp>
 
 #if defined(KLDIV_BENCH_NATIVE_BASELINES)
 #include "native_baselines.hpp"

@@ -91,8 +91,20 @@ TEMPLATE_TEST_CASE("kl_estimates matches the scalar reference on every instructi
 TEMPLATE_TEST_CASE("special values in every lane position", "[estimators][kl_estimates]", double, float) {
     using T = TestType;
     using limits = std::numeric_limits<T>;
-    const T specials[] = {T(0),    T(-0.0), limits::infinity(), -limits::infinity(), limits::quiet_NaN(), T(1000),
-                          T(-1000), limits::denorm_min(), -limits::denorm_min(), T(700), T(-700), T(1e-30), T(80), T(600)};
+    const T specials[] = {T(0),
+                          T(-0.0),
+                          limits::infinity(),
+                          -limits::infinity(),
+                          limits::quiet_NaN(),
+                          T(1000),
+                          T(-1000),
+                          limits::denorm_min(),
+                          -limits::denorm_min(),
+                          T(700),
+                          T(-700),
+                          T(1e-30),
+                          T(80),
+                          T(600)};
     for (const auto set : available_isas()) {
         kldiv::simd::limit_isa(set);
         for (const T special : specials) {
@@ -219,30 +231,38 @@ TEST_CASE("kl_estimates rejects mismatched inputs", "[estimators][kl_estimates][
     CHECK_THROWS_WITH(kldiv::kl_estimates(a, a, options), Catch::Contains("weights"));
     kldiv::kl_estimate_options<double> bad_clamp;
     bad_clamp.clamp_log_ratio = -1.0;
-    CHECK_THROWS_WITH(kldiv::kl_estimates(a, a, bad_clamp), Catch::Contains("clamp_log_ratio must be positive, got -1"));
+    CHECK_THROWS_WITH(kldiv::kl_estimates(a, a, bad_clamp),
+                      Catch::Contains("clamp_log_ratio must be positive, got -1"));
     const std::vector<double> empty;
     CHECK(kldiv::kl_estimates(empty, empty).k3.count() == 0);
 }
 
-TEST_CASE("float input: per-sample k3 and reverse values within 1e-13 of quad, on every instruction set",
+// One sample takes the scalar tail (≤ 1e-14); 32 equal samples the double lanes (≤ 1e-12), whose
+// mean is then the per-sample value itself (every shifted value is 0).
+TEST_CASE("float input: per-sample k3 and reverse values within 1e-12 of quad, on every instruction set",
           "[estimators][kl_estimates][float]") {
-    for (const auto set : available_isas()) {
-        kldiv::simd::limit_isa(set);
-        double worst = 0;
-        for (double magnitude = 1e-30; magnitude < 100; magnitude *= 1.37) {
-            for (const double sign : {1.0, -1.0}) {
-                const float l = static_cast<float>(sign * magnitude);
-                const std::vector<float> q{0.0f}, p{l};
-                const auto e = kldiv::kl_estimates(q, p);
-                const quad x = l;
-                const quad phi = fabsq(x) < quad(0.01) ? kldiv::test::ref_expm1mx(x) : expm1q(x) - x;
-                const quad rho = kldiv::test::ref_rlogr_residual(x);
-                if (phi > 0 && !isinfq(phi)) worst = std::max(worst, double(fabsq((quad(e.k3.mean()) - phi) / phi)));
-                if (rho > 0 && !isinfq(rho)) worst = std::max(worst, double(fabsq((quad(e.reverse.mean()) - rho) / rho)));
+    for (const auto set : available_isas())
+        for (const std::size_t length : {std::size_t{1}, std::size_t{32}}) {
+            kldiv::simd::limit_isa(set);
+            INFO(length << " equal samples");
+            double worst = 0;
+            for (double magnitude = 1e-30; magnitude < 100; magnitude *= 1.37) {
+                for (const double sign : {1.0, -1.0}) {
+                    const float l = static_cast<float>(sign * magnitude);
+                    const std::vector<float> q(length, 0.0f), p(length, l);
+                    const auto e = kldiv::kl_estimates(q, p);
+                    const quad x = l;
+                    const quad phi = fabsq(x) < quad(0.01) ? kldiv::test::ref_expm1mx(x) : expm1q(x) - x;
+                    const quad rho = kldiv::test::ref_rlogr_residual(x);
+                    if (phi > 0 && !isinfq(phi))
+                        worst = std::max(worst, double(fabsq((quad(e.k3.mean()) - phi) / phi)));
+                    if (rho > 0 && !isinfq(rho))
+                        worst = std::max(worst, double(fabsq((quad(e.reverse.mean()) - rho) / rho)));
+                }
             }
+            INFO(kldiv::simd::name(set) << ": worst relative error " << worst);
+            CHECK(worst < (length == 1 ? 1e-13 : 1e-12));
+            WARN(kldiv::simd::name(set) << ", " << length << " samples: worst relative error " << worst);
         }
-        INFO(kldiv::simd::name(set) << ": worst relative error " << worst);
-        CHECK(worst < 1e-13);
-    }
     kldiv::simd::limit_isa(kldiv::simd::isa::avx512);
 }

@@ -46,7 +46,8 @@ struct float_lanes_array_body {
                 const auto r = float_grade_of<W>(x);
                 L::store_half(out + i, Reverse ? r.rho : r.phi);
             }
-            if (!watch.in_range()) residual_array_body<Reverse>::template run<false>(in + start, out + start, end - start);
+            if (!watch.in_range())
+                residual_array_body<Reverse>::template run<false>(in + start, out + start, end - start);
         }
         residual_array_body<Reverse>::template run<false>(in + vector_end, out + vector_end, n - vector_end);
     }
@@ -73,8 +74,12 @@ void residual_array(const char* function, std::span<const T> in, std::span<T> ou
 /// double lanes (≤ 1e-12 relative before rounding to float; |x| > 640, inf and NaN take the
 /// double-word path). Accuracy: ≤ 2 ulp (measured ≤ 0.8 double, 0.5 float; docs/accuracy.md),
 /// identical special values to kldiv::expm1mx. Throws kldiv::domain_error if the sizes differ.
-inline void expm1mx(std::span<const double> in, std::span<double> out) { detail::residual_array<false>("simd::expm1mx", in, out); }
-inline void expm1mx(std::span<const float> in, std::span<float> out) { detail::residual_array<false>("simd::expm1mx", in, out); }
+inline void expm1mx(std::span<const double> in, std::span<double> out) {
+    detail::residual_array<false>("simd::expm1mx", in, out);
+}
+inline void expm1mx(std::span<const float> in, std::span<float> out) {
+    detail::residual_array<false>("simd::expm1mx", in, out);
+}
 
 /// out[i] = rlogr_residual(in[i]) = r·l − (r − 1), r = e^l, on simd::active_isa(); as expm1mx.
 inline void rlogr_residual(std::span<const double> in, std::span<double> out) {

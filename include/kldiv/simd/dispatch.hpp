@@ -16,9 +16,12 @@ enum class isa {
 /// A readable name: "scalar", "avx2+fma", "avx512".
 constexpr const char* name(isa set) noexcept {
     switch (set) {
-        case isa::avx512: return "avx512";
-        case isa::avx2_fma: return "avx2+fma";
-        default: return "scalar";
+        case isa::avx512:
+            return "avx512";
+        case isa::avx2_fma:
+            return "avx2+fma";
+        default:
+            return "scalar";
     }
 }
 
@@ -94,9 +97,12 @@ template <class Body, class... Args>
 template <class Body, class... Args>
 void dispatch_lanes(Args&&... args) noexcept {
     switch (active_isa()) {
-        case isa::avx512: return run_lanes_avx512<Body>(static_cast<Args&&>(args)...);
-        case isa::avx2_fma: return run_lanes_avx2<Body>(static_cast<Args&&>(args)...);
-        default: return Body::template run<4>(static_cast<Args&&>(args)...);
+        case isa::avx512:
+            return run_lanes_avx512<Body>(static_cast<Args&&>(args)...);
+        case isa::avx2_fma:
+            return run_lanes_avx2<Body>(static_cast<Args&&>(args)...);
+        default:
+            return Body::template run<4>(static_cast<Args&&>(args)...);
     }
 }
 #endif
@@ -105,9 +111,12 @@ template <class Body, class... Args>
 void dispatch(Args&&... args) noexcept {
 #if defined(KLDIV_HAVE_X86_KERNELS)
     switch (active_isa()) {
-        case isa::avx512: return run_avx512<Body>(static_cast<Args&&>(args)...);
-        case isa::avx2_fma: return run_avx2<Body>(static_cast<Args&&>(args)...);
-        default: break;
+        case isa::avx512:
+            return run_avx512<Body>(static_cast<Args&&>(args)...);
+        case isa::avx2_fma:
+            return run_avx2<Body>(static_cast<Args&&>(args)...);
+        default:
+            break;
     }
 #endif
     Body::template run<false>(static_cast<Args&&>(args)...);

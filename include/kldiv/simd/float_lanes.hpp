@@ -108,8 +108,7 @@ struct float_grade_lanes {
 };
 
 template <int W>
-KLDIV_VECTOR_INLINE float_grade_lanes<typename lanes<W>::hd> float_grade_of(
-    const typename lanes<W>::hd& l) noexcept {
+KLDIV_VECTOR_INLINE float_grade_lanes<typename lanes<W>::hd> float_grade_of(const typename lanes<W>::hd& l) noexcept {
     using L = lanes<W>;
     using D = typename L::hd;
     using I = typename L::hi;

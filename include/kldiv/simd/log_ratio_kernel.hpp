@@ -24,8 +24,8 @@ struct log_ratio_moments {
 /// What the kernel is asked to do beyond the plain path.
 struct log_ratio_options {
     bool clamp = false;
-    double clamp_limit = 0;           // ℓ is clamped to [−limit, limit] when clamp is set
-    const void* weights = nullptr;    // same element type as the log-probabilities, or null
+    double clamp_limit = 0;              // ℓ is clamped to [−limit, limit] when clamp is set
+    const void* weights = nullptr;       // same element type as the log-probabilities, or null
     const std::uint8_t* mask = nullptr;  // 0 = skip the sample, or null
 };
 
@@ -93,8 +93,8 @@ KLDIV_VECTOR_INLINE void mean_and_m2(const double* v, const double* keep, std::s
 /// squares) — vectorisable loops, and M2 without the cancellation of Σv² − n·mean².
 /// plain: no options; clamped: ℓ clamped; general: clamp, weights and mask as given (null = off).
 template <bool UseFma, block_mode Mode, class T>
-KLDIV_VECTOR_INLINE void log_ratio_block(const T* log_q, const T* log_p, std::size_t n, const log_ratio_options& options,
-                                         log_ratio_moments& out) noexcept {
+KLDIV_VECTOR_INLINE void log_ratio_block(const T* log_q, const T* log_p, std::size_t n,
+                                         const log_ratio_options& options, log_ratio_moments& out) noexcept {
     alignas(64) double v1[block_size], v2[block_size], v3[block_size], v4[block_size], keep[block_size];
     const T* weights = static_cast<const T*>(options.weights);
     const std::uint8_t* mask = options.mask;
