@@ -3,6 +3,9 @@
 #pragma once
 
 #include "kldiv/simd/array_residuals.hpp"
+#include "kldiv/simd/block_sum.hpp"
+#include "kldiv/simd/discrete_kernel.hpp"
 #include "kldiv/simd/dispatch.hpp"
 #include "kldiv/simd/log_ratio_kernel.hpp"
+#include "kldiv/simd/ratio_residual.hpp"
 #include "kldiv/simd/residuals.hpp"

@@ -2,8 +2,8 @@
 // std::vector, std::array, Eigen vectors and maps), and how they validate distributions.
 #pragma once
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <limits>
 #include <span>
@@ -15,6 +15,7 @@
 #include "kldiv/core/concepts.hpp"
 #include "kldiv/core/error.hpp"
 #include "kldiv/core/summation.hpp"
+#include "kldiv/simd/discrete_kernel.hpp"
 
 namespace kldiv {
 
@@ -22,8 +23,8 @@ namespace kldiv {
 /// (std::span, std::vector, std::array, Eigen::Vector/Array/Map with unit inner stride.)
 template <class R>
 concept real_vector = requires(const R& r) {
-    { r.data() };
-    { r.size() };
+    {r.data()};
+    {r.size()};
     requires std::is_pointer_v<decltype(r.data())>;
     requires real<std::remove_cv_t<std::remove_pointer_t<decltype(r.data())>>>;
 };
@@ -56,20 +57,32 @@ namespace detail {
 template <real T>
 void check_distribution(std::string_view function, std::string_view name, std::span<const T> v) {
     if (v.empty()) fail(function, std::string(name) + " is empty: a distribution needs at least one outcome");
-    compensated_sum<double> total;
-    for (std::size_t i = 0; i < v.size(); ++i) {
-        const T x = v[i];
-        if (std::isnan(x)) fail(function, std::string(name) + "[" + std::to_string(i) + "] is NaN", x);
-        if (std::isinf(x)) fail(function, std::string(name) + "[" + std::to_string(i) + "] is infinite", x);
-        if (x < T(0)) fail(function, std::string(name) + "[" + std::to_string(i) + "] is negative", x);
-        total.add(static_cast<double>(x));
+    double total = 0;
+    bool all_valid = true;
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+        total = simd::distribution_total(v.data(), v.size(), all_valid);
+    } else {
+        compensated_sum<double> sum;
+        for (const T x : v) {
+            all_valid = all_valid && std::isfinite(x) && x >= T(0);
+            sum.add(static_cast<double>(x));
+        }
+        total = sum.value();
+    }
+    if (!all_valid) {  // find the first bad entry for the message
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            const T x = v[i];
+            if (std::isnan(x)) fail(function, std::string(name) + "[" + std::to_string(i) + "] is NaN", x);
+            if (std::isinf(x)) fail(function, std::string(name) + "[" + std::to_string(i) + "] is infinite", x);
+            if (x < T(0)) fail(function, std::string(name) + "[" + std::to_string(i) + "] is negative", x);
+        }
     }
     const double tolerance = normalization_tolerance<T>(v.size());
-    if (!(std::fabs(total.value() - 1.0) <= tolerance))
+    if (!(std::fabs(total - 1.0) <= tolerance))
         fail(function,
              std::string(name) + " does not sum to 1 (tolerance " + to_text(tolerance) +
                  "; kldiv never normalises silently)",
-             total.value());
+             total);
 }
 
 /// Throws unless both vectors have the same, non-zero size.

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "kldiv/simd/block_sum.hpp"
 #include "kldiv/simd/dispatch.hpp"
 #include "kldiv/simd/float_lanes.hpp"
 #include "kldiv/simd/residuals.hpp"
@@ -40,21 +41,11 @@ enum class block_mode { plain, clamped, general };
 /// not reorder, which made these loops the kernel's bottleneck.
 KLDIV_VECTOR_INLINE void mean_and_m2(const double* v, const double* keep, std::size_t n, double count, double& mean,
                                      double& m2) noexcept {
+    mean = block_sum(v, n) / count;
 #if defined(__GNUC__) && !defined(__clang__)
     typedef double lane_vector __attribute__((vector_size(32)));
     constexpr std::size_t width = 4;
     const std::size_t end = n - n % (2 * width);
-    lane_vector sum_a{}, sum_b{};
-    for (std::size_t i = 0; i < end; i += 2 * width) {
-        lane_vector a, b;
-        std::memcpy(&a, v + i, sizeof a);
-        std::memcpy(&b, v + i + width, sizeof b);
-        sum_a += a, sum_b += b;
-    }
-    const lane_vector sum_ab = sum_a + sum_b;
-    double total = (sum_ab[0] + sum_ab[1]) + (sum_ab[2] + sum_ab[3]);
-    for (std::size_t i = end; i < n; ++i) total += v[i];
-    mean = total / count;
     lane_vector square_a{}, square_b{};
     for (std::size_t i = 0; i < end; i += 2 * width) {
         lane_vector a, b;
@@ -77,9 +68,6 @@ KLDIV_VECTOR_INLINE void mean_and_m2(const double* v, const double* keep, std::s
     }
     m2 = squares;
 #else
-    double total = 0;
-    for (std::size_t i = 0; i < n; ++i) total += v[i];
-    mean = total / count;
     double squares = 0;
     for (std::size_t i = 0; i < n; ++i) {
         const double d = (v[i] - mean) * (keep ? keep[i] : 1.0);

@@ -6,8 +6,9 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <utility>
 #include <limits>
+#include <type_traits>
+#include <utility>
 
 #include "kldiv/core/detail/error_free.hpp"
 
@@ -24,29 +25,31 @@ using kldiv::detail::ln2_split;
 #endif
 
 /// a·b exactly as hi + lo: a fused multiply-add when UseFma (in clones built for FMA
-/// hardware), else Dekker's splitting. Both vectorise.
-template <bool UseFma>
-KLDIV_VECTOR_INLINE double_word<double> product(double a, double b) noexcept {
-    const double p = a * b;
+/// hardware), else Dekker's splitting. Both vectorise. T is float or double.
+template <bool UseFma, class T>
+KLDIV_VECTOR_INLINE double_word<T> product(T a, T b) noexcept {
+    const T p = a * b;
     if constexpr (UseFma) {
         return {p, std::fma(a, b, -p)};
     } else {
-        constexpr double splitter = 134217729.0;  // 2^27 + 1
-        const double as = splitter * a, bs = splitter * b;
-        const double a_hi = as - (as - a), a_lo = a - a_hi;
-        const double b_hi = bs - (bs - b), b_lo = b - b_hi;
+        // 2^⌈digits/2⌉ + 1 splits a significand into halves whose products are exact.
+        constexpr T splitter = std::is_same_v<T, float> ? T(4097) : T(134217729.0);
+        const T as = splitter * a, bs = splitter * b;
+        const T a_hi = as - (as - a), a_lo = a - a_hi;
+        const T b_hi = bs - (bs - b), b_lo = b - b_hi;
         return {p, ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo};
     }
 }
 
-KLDIV_VECTOR_INLINE double_word<double> sum(double a, double b) noexcept {
-    const double s = a + b;
-    const double bv = s - a;
+template <class T>
+KLDIV_VECTOR_INLINE double_word<T> sum(T a, T b) noexcept {
+    const T s = a + b;
+    const T bv = s - a;
     return {s, (a - (s - bv)) + (b - bv)};
 }
 
-template <bool UseFma>
-KLDIV_VECTOR_INLINE double multiply_add(double a, double b, double c) noexcept {
+template <bool UseFma, class T>
+KLDIV_VECTOR_INLINE T multiply_add(T a, T b, T c) noexcept {
     if constexpr (UseFma)
         return std::fma(a, b, c);
     else
@@ -55,28 +58,38 @@ KLDIV_VECTOR_INLINE double multiply_add(double a, double b, double c) noexcept {
 
 /// c[0] + c[1]·x + … + c[N−1]·x^(N−1) by Horner's rule, unrolled at compile time (a loop here
 /// would stop the compiler from vectorising the caller's loop).
-template <bool UseFma, std::size_t N>
-KLDIV_VECTOR_INLINE double polynomial(double x, const double (&c)[N]) noexcept {
+template <bool UseFma, class T, std::size_t N>
+KLDIV_VECTOR_INLINE T polynomial(T x, const T (&c)[N]) noexcept {
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
-        double result = c[N - 1];
+        T result = c[N - 1];
         ((result = multiply_add<UseFma>(result, x, c[N - 2 - I])), ...);
         return result;
-    }(std::make_index_sequence<N - 1>{});
+    }
+    (std::make_index_sequence<N - 1>{});
 }
 
-/// 2ⁿ for integer-valued n in [−1022, 1023], from the exponent bits. The integer is read off
-/// n + 1.5·2⁵² (exact for |n| < 2⁵¹) so that only 64-bit integer adds and shifts are needed,
-/// which AVX2 has (it has no double → int64 conversion).
-KLDIV_VECTOR_INLINE double power_of_two(double n) noexcept {
-    constexpr double shifter = 0x1.8p52;
-    const std::uint64_t bits = std::bit_cast<std::uint64_t>(n + shifter) - std::bit_cast<std::uint64_t>(shifter);
-    return std::bit_cast<double>((bits + 1023) << 52);
+/// 2ⁿ for integer-valued n in the exponent range of T ([−1022, 1023] for double, [−126, 127]
+/// for float), from the exponent bits. The integer is read off n + 1.5·2^(digits−1) (exact for
+/// small |n|) so that only integer adds and shifts are needed, which AVX2 has (it has no
+/// double → int64 conversion).
+template <class T>
+KLDIV_VECTOR_INLINE T power_of_two(T n) noexcept {
+    if constexpr (std::is_same_v<T, float>) {
+        constexpr float shifter = 0x1.8p23f;
+        const std::uint32_t bits = std::bit_cast<std::uint32_t>(n + shifter) - std::bit_cast<std::uint32_t>(shifter);
+        return std::bit_cast<float>((bits + 127) << 23);
+    } else {
+        constexpr double shifter = 0x1.8p52;
+        const std::uint64_t bits = std::bit_cast<std::uint64_t>(n + shifter) - std::bit_cast<std::uint64_t>(shifter);
+        return std::bit_cast<double>((bits + 1023) << 52);
+    }
 }
 
 /// Clamps x into [low, high]; NaN goes to low (callers restore NaN at the end). Written as
 /// comparisons and selects, which vectorise (std::fmin/fmax need -ffinite-math-only to).
-KLDIV_VECTOR_INLINE double clamp_to(double x, double low, double high) noexcept {
-    const double upper = (x > high) ? high : x;
+template <class T>
+KLDIV_VECTOR_INLINE T clamp_to(T x, T low, T high) noexcept {
+    const T upper = (x > high) ? high : x;
     return (upper >= low) ? upper : low;
 }
 
@@ -85,12 +98,12 @@ KLDIV_VECTOR_INLINE double clamp_to(double x, double low, double high) noexcept 
 template <bool UseFma, bool Reverse>
 KLDIV_VECTOR_INLINE double_word<double> reduced_series(double t) noexcept {
     // Coefficients of H: 1/(n+4)! (φ) or (n+3)/(n+4)! (ρ), n = 0..10.
-    static constexpr double phi_c[11] = {1.0 / 24,        1.0 / 120,        1.0 / 720,         1.0 / 5040,
-                                  1.0 / 40320,     1.0 / 362880,     1.0 / 3628800,     1.0 / 39916800,
-                                  1.0 / 479001600, 1.0 / 6227020800, 1.0 / 87178291200};
-    static constexpr double rho_c[11] = {3.0 / 24,        4.0 / 120,         5.0 / 720,        6.0 / 5040,
-                                  7.0 / 40320,     8.0 / 362880,      9.0 / 3628800,    10.0 / 39916800,
-                                  11.0 / 479001600, 12.0 / 6227020800, 13.0 / 87178291200};
+    static constexpr double phi_c[11] = {1.0 / 24,        1.0 / 120,        1.0 / 720,        1.0 / 5040,
+                                         1.0 / 40320,     1.0 / 362880,     1.0 / 3628800,    1.0 / 39916800,
+                                         1.0 / 479001600, 1.0 / 6227020800, 1.0 / 87178291200};
+    static constexpr double rho_c[11] = {3.0 / 24,         4.0 / 120,         5.0 / 720,         6.0 / 5040,
+                                         7.0 / 40320,      8.0 / 362880,      9.0 / 3628800,     10.0 / 39916800,
+                                         11.0 / 479001600, 12.0 / 6227020800, 13.0 / 87178291200};
     const auto& c = Reverse ? rho_c : phi_c;
     constexpr double third_hi = Reverse ? 1.0 / 3 : 1.0 / 6;
     constexpr double third_lo = Reverse ? 0x1.5555555555555p-56 : 0x1.5555555555555p-57;  // c₃ − third_hi
@@ -177,8 +190,8 @@ KLDIV_VECTOR_INLINE double rlogr_residual_from(double l, const reduced_argument&
     const auto t_phi = product<UseFma>(r.t, r.phi_t.hi);
     const auto difference = sum(square.hi, -r.phi_t.hi);
     const auto with_product = sum(difference.hi, t_phi.hi);
-    const double small =
-        with_product.hi + (((difference.lo + with_product.lo) + (square.lo - r.phi_t.lo)) + (t_phi.lo + r.t * r.phi_t.lo));
+    const double small = with_product.hi + (((difference.lo + with_product.lo) + (square.lo - r.phi_t.lo)) +
+                                            (t_phi.lo + r.t * r.phi_t.lo));
     const auto a = sum(1.0, r.t);
     const auto e = sum(a.hi, r.phi_t.hi);
     const double e_lo = (a.lo + e.lo) + (r.phi_t.lo + r.t_lo * (1.0 + (r.t + r.phi_t.hi)));
@@ -229,17 +242,17 @@ KLDIV_VECTOR_INLINE void float_grade_residuals(double l, double& phi, double& rh
     reduce(lc, k, t, t_lo);
     // Σ xⁿ/(n+2)!: both eᵗ = 1 + t + t²·P(t) (|t| ≤ ln2/2) and the φ series below use it;
     // 11 terms reach 1e-17 on either range.
-    static constexpr double taylor[11] = {1.0 / 2,       1.0 / 6,        1.0 / 24,        1.0 / 120,
-                                          1.0 / 720,     1.0 / 5040,     1.0 / 40320,     1.0 / 362880,
+    static constexpr double taylor[11] = {1.0 / 2,       1.0 / 6,        1.0 / 24,       1.0 / 120,
+                                          1.0 / 720,     1.0 / 5040,     1.0 / 40320,    1.0 / 362880,
                                           1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600};
     const double p = polynomial<UseFma>(t, taylor);
     const double e_t = multiply_add<UseFma>(t * t, p, t + t_lo) + 1.0;
     const double half_scale = power_of_two(k - 1.0);
     const double e = (e_t * half_scale) * 2.0;
     // Series for |l| < ¼: φ = l²·Σ lⁿ/(n+2)!, ρ = l²·Σ (n+1)·lⁿ/(n+2)!; 11 terms reach 1e-17.
-    static constexpr double rho_c[11] = {1.0 / 2,        2.0 / 6,        3.0 / 24,        4.0 / 120,
-                                         5.0 / 720,      6.0 / 5040,     7.0 / 40320,     8.0 / 362880,
-                                         9.0 / 3628800,  10.0 / 39916800, 11.0 / 479001600};
+    static constexpr double rho_c[11] = {1.0 / 2,       2.0 / 6,         3.0 / 24,        4.0 / 120,
+                                         5.0 / 720,     6.0 / 5040,      7.0 / 40320,     8.0 / 362880,
+                                         9.0 / 3628800, 10.0 / 39916800, 11.0 / 479001600};
     const double sp = polynomial<UseFma>(lc, taylor), sr = polynomial<UseFma>(lc, rho_c);
     const double l2 = lc * lc;
     const bool small = std::fabs(lc) < 0.25;
