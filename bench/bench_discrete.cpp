@@ -56,7 +56,8 @@ void kl_naive(benchmark::State& state) {  // Σ p log(p/q): the textbook loop
 }
 
 void logits_rows_kldiv(benchmark::State& state) {
-    const std::size_t rows = 64, vocabulary = static_cast<std::size_t>(state.range(0));
+    const std::size_t rows = static_cast<std::size_t>(state.range(0)),
+                      vocabulary = static_cast<std::size_t>(state.range(1));
     std::mt19937_64 engine(3);
     std::normal_distribution<float> normal(0.0f, 2.0f);
     std::vector<float> a(rows * vocabulary), b(rows * vocabulary), out(rows);
@@ -69,8 +70,24 @@ void logits_rows_kldiv(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(rows * vocabulary));
 }
 
+void logits_rows_kldiv_checked(benchmark::State& state) {  // the public API: every row validated, then KL
+    const std::size_t rows = static_cast<std::size_t>(state.range(0)),
+                      vocabulary = static_cast<std::size_t>(state.range(1));
+    std::mt19937_64 engine(3);
+    std::normal_distribution<float> normal(0.0f, 2.0f);
+    std::vector<float> a(rows * vocabulary), b(rows * vocabulary), out(rows);
+    for (auto& v : a) v = normal(engine);
+    for (auto& v : b) v = normal(engine);
+    for (auto _ : state) {
+        kldiv::kl_divergence_rows(a, b, vocabulary, out);
+        benchmark::DoNotOptimize(out.data());
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(rows * vocabulary));
+}
+
 void logits_rows_naive(benchmark::State& state) {  // two-pass log-softmax into temporaries, then KL
-    const std::size_t rows = 64, vocabulary = static_cast<std::size_t>(state.range(0));
+    const std::size_t rows = static_cast<std::size_t>(state.range(0)),
+                      vocabulary = static_cast<std::size_t>(state.range(1));
     std::mt19937_64 engine(3);
     std::normal_distribution<float> normal(0.0f, 2.0f);
     std::vector<float> a(rows * vocabulary), b(rows * vocabulary), out(rows), la(vocabulary), lb(vocabulary);
@@ -105,7 +122,10 @@ BENCHMARK(kl_naive<double>)->RangeMultiplier(16)->Range(4096, 16 << 20);
 BENCHMARK(kl_kldiv<float>)->RangeMultiplier(16)->Range(4096, 16 << 20);
 BENCHMARK(kl_kldiv_checked<float>)->Arg(4096)->Arg(65536);
 BENCHMARK(kl_naive<float>)->RangeMultiplier(16)->Range(4096, 16 << 20);
-BENCHMARK(logits_rows_kldiv)->Arg(32000);
-BENCHMARK(logits_rows_naive)->Arg(32000);
+// rows × vocabulary: 64 × 32 000 (256 KB per row pair, in L2) and the 4096 × 32 000
+// (1 GB of logits, streamed from DRAM).
+BENCHMARK(logits_rows_kldiv)->Args({64, 32000})->Args({4096, 32000})->Unit(benchmark::kMillisecond);
+BENCHMARK(logits_rows_kldiv_checked)->Args({64, 32000})->Unit(benchmark::kMillisecond);
+BENCHMARK(logits_rows_naive)->Args({64, 32000})->Args({4096, 32000})->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

@@ -7,5 +7,6 @@
 #include "kldiv/simd/discrete_kernel.hpp"
 #include "kldiv/simd/dispatch.hpp"
 #include "kldiv/simd/log_ratio_kernel.hpp"
+#include "kldiv/simd/logits_kernel.hpp"
 #include "kldiv/simd/ratio_residual.hpp"
 #include "kldiv/simd/residuals.hpp"

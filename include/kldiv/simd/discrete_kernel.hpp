@@ -121,7 +121,35 @@ struct distribution_total_body {
     }
 };
 
+struct logits_scan_body {
+    template <bool UseFma, class T>
+    KLDIV_VECTOR_INLINE static void run(const T* v, std::size_t n, unsigned& bad, unsigned& any_finite) noexcept {
+        unsigned b = 0, f = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            const T x = v[i];
+            b |= static_cast<unsigned>((x != x) | (x == std::numeric_limits<T>::infinity()));
+            f |= static_cast<unsigned>(x - x == T(0));
+        }
+        bad = b, any_finite = f;
+    }
+};
+
 }  // namespace detail
+
+/// What a pass over a vector of logits finds: whether any entry is NaN or +inf (not a logit),
+/// and whether any is finite (−inf entries are outcomes of probability 0, but not all of them).
+struct logits_scan {
+    bool has_nan_or_plus_inf;
+    bool has_finite;
+};
+
+/// One vectorised pass of validation over n logits, on simd::active_isa().
+template <class T>
+[[nodiscard]] logits_scan scan_logits(const T* v, std::size_t n) noexcept {
+    unsigned bad = 0, any_finite = 0;
+    detail::dispatch<detail::logits_scan_body>(v, n, bad, any_finite);
+    return {bad != 0, any_finite != 0};
+}
 
 /// out[i] = p[i]·log(p[i]/q[i]) − p[i] + q[i] = p[i]·φ(log(q[i]/p[i])) ≥ 0, the Bregman terms
 /// whose sum is KL(p‖q) for normalised p and q (each term's share of the divergence, e.g. per

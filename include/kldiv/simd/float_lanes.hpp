@@ -23,7 +23,7 @@
 
 namespace kldiv::simd::detail {
 
-/// W/2 floats, W/2 doubles (one register of the set) and W/2 int64 as GCC vector types, for
+/// W/2 floats, W floats, W/2 doubles (one register of the set) and W/2 int64 as GCC vector types, for
 /// a set with W float lanes. Spelled out per width: GCC ignores a vector_size that depends on a
 /// template parameter.
 template <int W>
@@ -31,18 +31,21 @@ struct vector_types;
 template <>
 struct vector_types<4> {
     typedef float hf __attribute__((vector_size(8)));
+    typedef float ff __attribute__((vector_size(16)));
     typedef double hd __attribute__((vector_size(16)));
     typedef std::int64_t hi __attribute__((vector_size(16)));
 };
 template <>
 struct vector_types<8> {
     typedef float hf __attribute__((vector_size(16)));
+    typedef float ff __attribute__((vector_size(32)));
     typedef double hd __attribute__((vector_size(32)));
     typedef std::int64_t hi __attribute__((vector_size(32)));
 };
 template <>
 struct vector_types<16> {
     typedef float hf __attribute__((vector_size(32)));
+    typedef float ff __attribute__((vector_size(64)));
     typedef double hd __attribute__((vector_size(64)));
     typedef std::int64_t hi __attribute__((vector_size(64)));
 };
@@ -50,6 +53,7 @@ struct vector_types<16> {
 template <int W>
 struct lanes {
     using hf = typename vector_types<W>::hf;  // W/2 floats
+    using ff = typename vector_types<W>::ff;  // W floats: one register
     using hd = typename vector_types<W>::hd;  // W/2 doubles: one register
     using hi = typename vector_types<W>::hi;
 

@@ -1,0 +1,228 @@
+// Row-wise KL(softmax(a)‖softmax(b)) and entropy of softmax(a) for float logits, log-softmax
+// fused (two passes over each row, no temporaries), in double lanes on GCC vector types.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstring>
+
+#include "kldiv/core/expm1mx.hpp"
+#include "kldiv/core/log1pmx.hpp"
+#include "kldiv/simd/dispatch.hpp"
+#include "kldiv/simd/float_lanes.hpp"
+
+#if defined(KLDIV_HAVE_FLOAT_LANES)
+
+namespace kldiv::simd::detail {
+
+/// The reduction x = k·ln2 + t, |t| ≤ ln2/2, of eˣ for x ∈ [−700, 700] in double lanes, with
+/// 2ᵏ from the exponent bits.
+template <int W>
+struct exp_reduction {
+    typename lanes<W>::hd k, t, scale;  // k as a double holding an integer; scale = 2ᵏ
+};
+
+template <int W>
+KLDIV_VECTOR_INLINE exp_reduction<W> reduce_exp(const typename lanes<W>::hd& x) noexcept {
+    using D = typename lanes<W>::hd;
+    using I = typename lanes<W>::hi;
+    constexpr double shifter = 0x1.8p52;
+    const D shifted = x * 1.4426950408889634 + shifter;
+    const D shifter_vector = D{} + shifter;
+    I shifted_bits, shifter_bits;
+    std::memcpy(&shifted_bits, &shifted, sizeof shifted_bits);
+    std::memcpy(&shifter_bits, &shifter_vector, sizeof shifter_bits);
+    exp_reduction<W> r;
+    r.k = shifted - shifter;
+    r.t = (x - r.k * 0x1.62e42fefa3800p-1) - r.k * 0x1.ef35793c76730p-45;
+    const I scale_bits = ((shifted_bits - shifter_bits) + 1023) << 52;
+    std::memcpy(&r.scale, &scale_bits, sizeof r.scale);
+    return r;
+}
+
+// Near-minimax polynomials on |t| ≤ ln2/2, from tools/generate_exp_polynomials.py (mpmath).
+// eᵗ to 2.5e-9 relative:
+inline constexpr double exp_degree6[7] = {0x1.0000000000000p+0, 0x1.000000a1fd6a7p+0, 0x1.00000028794dfp-1,
+                                          0x1.5554043e289bcp-3, 0x1.5554ace120b86p-5, 0x1.126fa6fd6e815p-7,
+                                          0x1.6d7531eae5468p-10};
+// (eᵗ − 1 − t)/t², so that φ(t) = t²·g(t) to 2.9e-9 relative:
+inline constexpr double phi_over_t2_degree5[6] = {0x1.0000000b8f62bp-1, 0x1.5555555a78232p-3,  0x1.5554e9114ecf9p-5,
+                                                  0x1.1110e0f726534p-7, 0x1.6d431504c53d3p-10, 0x1.a124e3f154d32p-13};
+
+template <int W, std::size_t N>
+KLDIV_VECTOR_INLINE typename lanes<W>::hd horner_lanes(const typename lanes<W>::hd& t, const double (&c)[N]) noexcept {
+    typename lanes<W>::hd result = typename lanes<W>::hd{} + c[N - 1];
+    for (std::size_t i = N - 1; i-- > 0;) result = result * t + c[i];
+    return result;
+}
+
+/// eˣ for x ∈ [−700, 700] to ~3e-9 relative: three orders below a float ulp (6e-8), which is
+/// what the float-logit kernels need of their weights.
+template <int W>
+KLDIV_VECTOR_INLINE typename lanes<W>::hd exp_lanes(const typename lanes<W>::hd& x) noexcept {
+    const exp_reduction<W> r = reduce_exp<W>(x);
+    return horner_lanes<W>(r.t, exp_degree6) * r.scale;
+}
+
+/// φ(y) = eʸ − 1 − y for |y| ≤ 600 to ~4e-9 relative: φ(t) = t²·g(t) itself where k = 0 (no
+/// cancellation at all), (eʸ − 1) − y elsewhere (|y| > ln2/2: it cancels by less than 7×).
+template <int W>
+KLDIV_VECTOR_INLINE typename lanes<W>::hd phi_lanes(const typename lanes<W>::hd& y) noexcept {
+    const exp_reduction<W> r = reduce_exp<W>(y);
+    const typename lanes<W>::hd phi_t = r.t * r.t * horner_lanes<W>(r.t, phi_over_t2_degree5);
+    const typename lanes<W>::hd e = ((phi_t + r.t) + 1.0) * r.scale;
+    return (r.k == 0.0) ? phi_t : (e - 1.0) - y;
+}
+
+/// The range of a row of logits, and whether every entry is finite (a row holding −inf, +inf
+/// or NaN goes to the scalar path, which knows what each means).
+struct row_range {
+    float min, max;
+    bool finite;
+};
+
+template <int W>
+KLDIV_VECTOR_INLINE row_range range_of(const float* a, std::size_t n) noexcept {
+    using full = typename lanes<W>::ff;
+    const std::size_t end = n - n % W;
+    full largest = full{} + a[0], smallest = largest, non_finite{};
+    for (std::size_t i = 0; i < end; i += W) {
+        full v;
+        std::memcpy(&v, a + i, sizeof v);
+        largest = (v > largest) ? v : largest;
+        smallest = (v < smallest) ? v : smallest;
+        non_finite += v - v;  // NaN for ±inf and NaN
+    }
+    row_range r{a[0], a[0], true};
+    for (int j = 0; j < W; ++j) {
+        r.max = largest[j] > r.max ? largest[j] : r.max;
+        r.min = smallest[j] < r.min ? smallest[j] : r.min;
+        r.finite = r.finite && non_finite[j] == 0;
+    }
+    for (std::size_t i = end; i < n; ++i) {
+        r.max = a[i] > r.max ? a[i] : r.max;
+        r.min = a[i] < r.min ? a[i] : r.min;
+        r.finite = r.finite && a[i] - a[i] == 0;
+    }
+    return r;
+}
+
+/// Σw, Σw·y and Σw·φ(y) in lanes over the first n logits (n a multiple of W/2); see
+/// logits_kl_row. MayUnderflow: some a − max a < −700, whose weight counts as 0.
+template <int W, bool MayUnderflow>
+KLDIV_VECTOR_INLINE void logits_kl_sums(const float* a, const float* b, std::size_t n, double max_a, double c0,
+                                        typename lanes<W>::hd& z, typename lanes<W>::hd& s1,
+                                        typename lanes<W>::hd& s2) noexcept {
+    using L = lanes<W>;
+    using D = typename L::hd;
+    for (std::size_t i = 0; i < n; i += W / 2) {
+        const D av = L::load_half(a + i), bv = L::load_half(b + i);
+        const D gap = av - max_a;  // ≤ 0, exact
+        D weight = exp_lanes<W>(gap);
+        if constexpr (MayUnderflow) weight = (gap < -700.0) ? D{} : weight;  // e^gap < 1e-304 counts as 0
+        const D y = (bv - av) - c0;                                          // b − a exact in double
+        const D phi = phi_lanes<W>(y);
+        z += weight;
+        s1 += weight * y;
+        s2 += weight * phi;
+    }
+}
+
+/// KL(softmax(a)‖softmax(b)) in nats for one row of finite float logits. With w = e^(a − max a),
+/// Z = Σw, y = (b − a) − c₀, c₀ = max b − max a (so y is small when the rows are close, up to a
+/// shift), S₁ = Σ w·y, S₂ = Σ w·φ(y) and x = (S₁ + S₂)/Z = e^(c − c₀) − 1:
+///   KL = Σ pᵢ·φ(yᵢ − (c − c₀)) = S₂/Z − ψ(x),   ψ(x) = x − log1p(x),
+/// both terms ≥ 0 and ψ(x) of order x², so a KL of 1e-18 keeps its digits. The row's range
+/// bounds every y and every a − max a in advance: rows with |y| ≤ 600 possible run without
+/// per-logit range selects; a row with |y| > 600 somewhere returns false (scalar path).
+template <int W>
+KLDIV_VECTOR_INLINE bool logits_kl_row(const float* a, const float* b, std::size_t n, double& kl) noexcept {
+    using L = lanes<W>;
+    using D = typename L::hd;
+    constexpr std::size_t H = W / 2;
+    if (n == 0) return false;
+    const row_range ra = range_of<W>(a, n), rb = range_of<W>(b, n);
+    if (!ra.finite || !rb.finite) return false;
+    const double max_a = ra.max, c0 = double(rb.max) - double(ra.max);  // exact: differences of floats
+    const double y_high = (double(rb.max) - double(ra.min)) - c0, y_low = (double(rb.min) - double(ra.max)) - c0;
+    if (!(y_high <= 600.0 && y_low >= -600.0)) return false;
+    const std::size_t end = n - n % H;
+    D z{}, s1{}, s2{};
+    if (double(ra.min) - max_a < -700.0)
+        logits_kl_sums<W, true>(a, b, end, max_a, c0, z, s1, s2);
+    else
+        logits_kl_sums<W, false>(a, b, end, max_a, c0, z, s1, s2);
+    double z_total = L::lane_sum(z), s1_total = L::lane_sum(s1), s2_total = L::lane_sum(s2);
+    for (std::size_t i = end; i < n; ++i) {
+        const double y = (double(b[i]) - double(a[i])) - c0;
+        const double w = std::exp(double(a[i]) - max_a);
+        z_total += w;
+        s1_total += w * y;
+        s2_total += w * kldiv::expm1mx(y);
+    }
+    const double x = (s1_total + s2_total) / z_total;
+    const double value = s2_total / z_total + log1pmx(x);  // S₂/Z − ψ(x)
+    kl = value > 0 ? value : 0.0;
+    return true;
+}
+
+/// Entropy of softmax(a) in nats for one row of finite float logits:
+/// H = log Z + Σ w·(max a − a)/Z, every term ≥ 0.
+template <int W>
+KLDIV_VECTOR_INLINE bool logits_entropy_row(const float* a, std::size_t n, double& entropy) noexcept {
+    using L = lanes<W>;
+    using D = typename L::hd;
+    constexpr std::size_t H = W / 2;
+    if (n == 0) return false;
+    const row_range range = range_of<W>(a, n);
+    if (!range.finite) return false;
+    const double max_a = range.max;
+    D z{}, weighted{};
+    const std::size_t end = n - n % H;
+    for (std::size_t i = 0; i < end; i += H) {
+        const D gap = max_a - L::load_half(a + i);             // ≥ 0, exact
+        const D w = (gap > 700.0) ? D{} : exp_lanes<W>(-gap);  // e^−gap < 1e-304 counts as 0
+        z += w;
+        weighted += w * gap;
+    }
+    double z_total = L::lane_sum(z), weighted_total = L::lane_sum(weighted);
+    for (std::size_t i = end; i < n; ++i) {
+        const double gap = max_a - double(a[i]);
+        const double w = std::exp(-gap);
+        z_total += w;
+        weighted_total += w * gap;
+    }
+    entropy = std::log(z_total) + weighted_total / z_total;
+    return true;
+}
+
+/// Every row through the lanes, each result handed to finish(row, ok, nats); ok is false for the
+/// rows the lanes decline (non-finite logits, |b − a| beyond 600), which finish then computes on
+/// the scalar path. (finish is not inlined into the clone: it runs once per row, not per logit.)
+struct logits_kl_rows_body {
+    template <int W, class Finish>
+    KLDIV_VECTOR_INLINE static void run(const float* a, const float* b, std::size_t vocabulary, std::size_t rows,
+                                        Finish& finish) noexcept {
+        for (std::size_t row = 0; row < rows; ++row) {
+            double nats = 0;
+            const bool ok = logits_kl_row<W>(a + row * vocabulary, b + row * vocabulary, vocabulary, nats);
+            finish(row, ok, nats);
+        }
+    }
+};
+
+struct logits_entropy_rows_body {
+    template <int W, class Finish>
+    KLDIV_VECTOR_INLINE static void run(const float* a, std::size_t vocabulary, std::size_t rows,
+                                        Finish& finish) noexcept {
+        for (std::size_t row = 0; row < rows; ++row) {
+            double nats = 0;
+            const bool ok = logits_entropy_row<W>(a + row * vocabulary, vocabulary, nats);
+            finish(row, ok, nats);
+        }
+    }
+};
+
+}  // namespace kldiv::simd::detail
+
+#endif
