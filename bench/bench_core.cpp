@@ -1,9 +1,9 @@
 // Scalar expm1mx against the naive forms exp(x) − 1 − x and expm1(x) − x, in and out of cache.
 #include <benchmark/benchmark.h>
-#include <kldiv/core/expm1mx.hpp>
-#include <kldiv/core/log1pmx.hpp>
 
 #include <cmath>
+#include <kldiv/core/expm1mx.hpp>
+#include <kldiv/core/log1pmx.hpp>
 #include <random>
 #include <vector>
 

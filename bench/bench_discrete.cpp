@@ -55,6 +55,27 @@ void kl_naive(benchmark::State& state) {  // Σ p log(p/q): the textbook loop
     state.SetBytesProcessed(state.iterations() * state.range(0) * 2 * static_cast<std::int64_t>(sizeof(T)));
 }
 
+template <class T>
+void entropy_kldiv(benchmark::State& state) {
+    const auto n = static_cast<std::size_t>(state.range(0));
+    const auto p = distribution<T>(n, 1);
+    for (auto _ : state) benchmark::DoNotOptimize(kldiv::unchecked::entropy(p));
+    state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
+template <class T>
+void entropy_naive(benchmark::State& state) {  // −Σ p log p with libm's log
+    const auto n = static_cast<std::size_t>(state.range(0));
+    const auto p = distribution<T>(n, 1);
+    for (auto _ : state) {
+        T sum = 0;
+        for (std::size_t i = 0; i < n; ++i)
+            if (p[i] > 0) sum -= p[i] * std::log(p[i]);
+        benchmark::DoNotOptimize(sum);
+    }
+    state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
 void logits_rows_kldiv(benchmark::State& state) {
     const std::size_t rows = static_cast<std::size_t>(state.range(0)),
                       vocabulary = static_cast<std::size_t>(state.range(1));
@@ -122,6 +143,10 @@ BENCHMARK(kl_naive<double>)->RangeMultiplier(16)->Range(4096, 16 << 20);
 BENCHMARK(kl_kldiv<float>)->RangeMultiplier(16)->Range(4096, 16 << 20);
 BENCHMARK(kl_kldiv_checked<float>)->Arg(4096)->Arg(65536);
 BENCHMARK(kl_naive<float>)->RangeMultiplier(16)->Range(4096, 16 << 20);
+BENCHMARK(entropy_kldiv<double>)->Arg(4096);
+BENCHMARK(entropy_naive<double>)->Arg(4096);
+BENCHMARK(entropy_kldiv<float>)->Arg(4096);
+BENCHMARK(entropy_naive<float>)->Arg(4096);
 // rows × vocabulary: 64 × 32 000 (256 KB per row pair, in L2) and the 4096 × 32 000
 // (1 GB of logits, streamed from DRAM).
 BENCHMARK(logits_rows_kldiv)->Args({64, 32000})->Args({4096, 32000})->Unit(benchmark::kMillisecond);

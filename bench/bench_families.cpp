@@ -1,11 +1,11 @@
 // Families: batched log_pdf and sampling throughput for representative families, and the KL of
 // mv_normal for d = 2 … 512.
 #include <benchmark/benchmark.h>
+
+#include <Eigen/Dense>
 #include <kldiv/distributions.hpp>
 #include <kldiv/divergence.hpp>
 #include <kldiv/random/engine.hpp>
-
-#include <Eigen/Dense>
 #include <random>
 #include <vector>
 

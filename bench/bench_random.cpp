@@ -1,9 +1,9 @@
 // Normal sampling: kldiv's ziggurat over xoshiro256++ against std::normal_distribution over
 // std::mt19937_64 (the baseline the issue names), batched into a buffer.
 #include <benchmark/benchmark.h>
+
 #include <kldiv/random/engine.hpp>
 #include <kldiv/random/normal.hpp>
-
 #include <random>
 #include <vector>
 

@@ -6,6 +6,7 @@
 #include "kldiv/simd/block_sum.hpp"
 #include "kldiv/simd/discrete_kernel.hpp"
 #include "kldiv/simd/dispatch.hpp"
+#include "kldiv/simd/exp_log.hpp"
 #include "kldiv/simd/log_ratio_kernel.hpp"
 #include "kldiv/simd/logits_kernel.hpp"
 #include "kldiv/simd/ratio_residual.hpp"

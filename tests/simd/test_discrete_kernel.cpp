@@ -203,3 +203,41 @@ TEST_CASE("the kernels' sums of 2^24 floats are within 1e-12 of the exact sum", 
     CHECK(sums.terms == 0.0);  // KL(p, p): every term is exactly 0
     CHECK(sums.q_minus_p == 0.0);
 }
+
+TEMPLATE_TEST_CASE("entropy and cross-entropy kernels: within 2 ulp of quad precision on every instruction set",
+                   "[simd][discrete][entropy]", double, float) {
+    using T = TestType;
+    const isa_guard restore;
+    std::mt19937_64 engine(24);
+    std::exponential_distribution<double> exponential(1.0);
+    for (const auto set : available_isas()) {
+        kldiv::simd::limit_isa(set);
+        double worst = 0;
+        for (std::size_t n : {1, 2, 7, 17, 33, 511, 512, 513, 5000}) {
+            std::vector<double> pd(n), qd(n);
+            double p_sum = 0, q_sum = 0;
+            for (std::size_t i = 0; i < n; ++i)
+                p_sum += pd[i] = exponential(engine), q_sum += qd[i] = exponential(engine);
+            std::vector<T> p(n), q(n);
+            for (std::size_t i = 0; i < n; ++i)
+                p[i] = static_cast<T>(pd[i] / p_sum), q[i] = static_cast<T>(qd[i] / q_sum);
+            if (n > 2) p[1] = 0;  // 0·log q = 0
+            quad entropy = 0, cross = 0;
+            for (std::size_t i = 0; i < n; ++i)
+                if (p[i] != 0) entropy -= quad(p[i]) * logq(quad(p[i])), cross -= quad(p[i]) * logq(quad(q[i]));
+            const double got_entropy = kldiv::simd::cross_entropy_kernel(p.data(), p.data(), n);
+            const double got_cross = kldiv::simd::cross_entropy_kernel(p.data(), q.data(), n);
+            worst = std::max({worst, kldiv::test::ulp_error<double>(got_entropy, entropy),
+                              kldiv::test::ulp_error<double>(got_cross, cross)});
+            if (n > 2) {
+                q[2] = 0;  // p > 0 = q
+                CHECK(kldiv::simd::cross_entropy_kernel(p.data(), q.data(), n) ==
+                      std::numeric_limits<double>::infinity());
+                p[3] = std::numeric_limits<T>::quiet_NaN();
+                CHECK(std::isnan(kldiv::simd::cross_entropy_kernel(p.data(), q.data(), n)));
+            }
+        }
+        INFO("instruction set " << kldiv::simd::name(set) << ": worst " << worst << " ulp of double");
+        CHECK(worst <= 2.0);
+    }
+}

@@ -1,0 +1,53 @@
+// Array exp and log: kldiv::simd::exp / simd::log (≤ 1 ulp, run-time dispatch) beside a libm
+// loop (std::exp / std::log into an array) in the same binary, n = 4096 (in L1).
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <kldiv/simd/exp_log.hpp>
+#include <random>
+#include <span>
+#include <vector>
+
+namespace {
+
+template <class T>
+std::vector<T> arguments(std::size_t n, bool positive) {
+    std::mt19937_64 engine(1);
+    std::normal_distribution<double> normal(0.0, 3.0);
+    std::vector<T> values(n);
+    for (auto& v : values) v = static_cast<T>(positive ? std::exp(normal(engine)) : normal(engine));
+    return values;
+}
+
+template <class T, bool Log, bool Kldiv>
+void array_function(benchmark::State& state) {
+    const auto n = static_cast<std::size_t>(state.range(0));
+    const auto in = arguments<T>(n, Log);
+    std::vector<T> out(n);
+    for (auto _ : state) {
+        if constexpr (Kldiv) {
+            if constexpr (Log)
+                kldiv::simd::log(std::span<const T>(in), std::span<T>(out));
+            else
+                kldiv::simd::exp(std::span<const T>(in), std::span<T>(out));
+        } else {
+            for (std::size_t i = 0; i < n; ++i) out[i] = Log ? std::log(in[i]) : std::exp(in[i]);
+        }
+        benchmark::DoNotOptimize(out.data());
+        benchmark::ClobberMemory();
+    }
+    state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
+}  // namespace
+
+BENCHMARK(array_function<double, false, true>)->Name("exp_kldiv<double>")->Arg(4096);
+BENCHMARK(array_function<double, false, false>)->Name("exp_libm<double>")->Arg(4096);
+BENCHMARK(array_function<float, false, true>)->Name("exp_kldiv<float>")->Arg(4096);
+BENCHMARK(array_function<float, false, false>)->Name("exp_libm<float>")->Arg(4096);
+BENCHMARK(array_function<double, true, true>)->Name("log_kldiv<double>")->Arg(4096);
+BENCHMARK(array_function<double, true, false>)->Name("log_libm<double>")->Arg(4096);
+BENCHMARK(array_function<float, true, true>)->Name("log_kldiv<float>")->Arg(4096);
+BENCHMARK(array_function<float, true, false>)->Name("log_libm<float>")->Arg(4096);
+
+BENCHMARK_MAIN();

@@ -1,0 +1,142 @@
+// simd::exp and simd::log on every instruction set: ulp errors against quad precision over the
+// whole range (subnormals included), and std::exp / std::log's special values in every lane.
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <random>
+#include <vector>
+
+#include "kldiv/simd/exp_log.hpp"
+#include "support/catch.hpp"
+#include "support/quad_reference.hpp"
+
+using kldiv::test::quad;
+
+namespace {
+
+std::vector<kldiv::simd::isa> available_isas() {
+    std::vector<kldiv::simd::isa> sets;
+    for (const auto set : {kldiv::simd::isa::scalar, kldiv::simd::isa::avx2_fma, kldiv::simd::isa::avx512})
+        if (static_cast<int>(set) <= static_cast<int>(kldiv::simd::detected_isa())) sets.push_back(set);
+    return sets;
+}
+
+struct isa_guard {
+    ~isa_guard() { kldiv::simd::limit_isa(kldiv::simd::isa::avx512); }
+};
+
+long random_points() {
+    const char* text = std::getenv("KLDIV_ACCURACY_POINTS");
+    return text ? std::atol(text) : 1000000;
+}
+
+template <class T>
+bool same_special(T got, T want) {
+    if (std::isnan(want)) return std::isnan(got);
+    if (std::isinf(want) || want == 0) return got == want;
+    return std::fabs(got - want) <= 2 * std::numeric_limits<T>::epsilon() * std::fabs(want);
+}
+
+/// Runs f over `points` inputs drawn by draw(engine), returns the worst ulp error against reference.
+template <class T, class Draw, class F, class Reference>
+double worst_ulps(long points, Draw draw, F f, Reference reference) {
+    std::mt19937_64 engine(41);
+    std::vector<T> in(4096), out(4096);
+    double worst = 0;
+    for (long done = 0; done < points; done += static_cast<long>(in.size())) {
+        for (auto& x : in) x = draw(engine);
+        f(std::span<const T>(in), std::span<T>(out));
+        for (std::size_t i = 0; i < in.size(); ++i)
+            worst = std::max(worst, kldiv::test::ulp_error<T>(out[i], reference(quad(in[i]))));
+    }
+    return worst;
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("simd::exp and simd::log are within 1 ulp of quad precision on every instruction set",
+                   "[simd][exp_log][accuracy]", double, float) {
+    using T = TestType;
+    const isa_guard restore;
+    const long points = random_points();
+    const double exp_high = std::log(double(std::numeric_limits<T>::max()));
+    const double exp_low = std::log(double(std::numeric_limits<T>::denorm_min())) - 0.5;
+    const double log2_low = std::log2(double(std::numeric_limits<T>::denorm_min()));
+    const double log2_high = std::log2(double(std::numeric_limits<T>::max()));
+    for (const auto set : available_isas()) {
+        kldiv::simd::limit_isa(set);
+        std::uniform_real_distribution<double> exp_argument(exp_low, exp_high), small(-1.0, 1.0),
+            log2_argument(log2_low, log2_high), near_one(-0.1, 0.1);
+        const auto exp_f = [](std::span<const T> in, std::span<T> out) { kldiv::simd::exp(in, out); };
+        const auto log_f = [](std::span<const T> in, std::span<T> out) { kldiv::simd::log(in, out); };
+        const auto exp_ref = [](quad x) { return expq(x); };
+        const auto log_ref = [](quad x) { return logq(x); };
+        const double exp_whole = worst_ulps<T>(
+            points, [&](auto& g) { return T(exp_argument(g)); }, exp_f, exp_ref);
+        const double exp_small = worst_ulps<T>(
+            points / 4, [&](auto& g) { return T(small(g)); }, exp_f, exp_ref);
+        const double log_whole = worst_ulps<T>(
+            points, [&](auto& g) { return T(std::exp2(log2_argument(g))); }, log_f, log_ref);
+        const double log_near_one = worst_ulps<T>(
+            points / 4, [&](auto& g) { return T(1.0 + near_one(g)); }, log_f, log_ref);
+        INFO("instruction set " << kldiv::simd::name(set) << ": exp " << exp_whole << " / " << exp_small << " ulp, log "
+                                << log_whole << " / " << log_near_one << " ulp");
+        CHECK(exp_whole <= 1.0);
+        CHECK(exp_small <= 1.0);
+        CHECK(log_whole <= 1.0);
+        CHECK(log_near_one <= 1.0);
+        WARN("simd::exp/log<" << (sizeof(T) == 4 ? "float" : "double") << "> on " << kldiv::simd::name(set)
+                              << ": exp max " << std::max(exp_whole, exp_small) << " ulp, log max "
+                              << std::max(log_whole, log_near_one) << " ulp over " << points << " points");
+    }
+}
+
+TEMPLATE_TEST_CASE("simd::exp and simd::log: special values in every lane position, any length and alignment",
+                   "[simd][exp_log][edge]", double, float) {
+    using T = TestType;
+    const isa_guard restore;
+    constexpr T inf = std::numeric_limits<T>::infinity();
+    const T specials[] = {T(0),
+                          -T(0),
+                          inf,
+                          -inf,
+                          std::numeric_limits<T>::quiet_NaN(),
+                          T(1000),
+                          T(-1000),
+                          std::numeric_limits<T>::denorm_min(),
+                          std::numeric_limits<T>::min(),
+                          std::numeric_limits<T>::max(),
+                          T(-1),
+                          T(1)};
+    for (const auto set : available_isas()) {
+        kldiv::simd::limit_isa(set);
+        INFO("instruction set " << kldiv::simd::name(set));
+        for (std::size_t offset : {0, 1, 3}) {
+            for (std::size_t n = 0; n <= 2 * 16 + 1; ++n) {
+                for (std::size_t position = 0; position < n; ++position) {
+                    for (const T special : specials) {
+                        std::vector<T> in(n + offset, T(0.5)), out(n + offset), out_log(n + offset);
+                        in[offset + position] = special;
+                        const std::span<const T> input(in.data() + offset, n);
+                        kldiv::simd::exp(input, std::span<T>(out.data() + offset, n));
+                        kldiv::simd::log(input, std::span<T>(out_log.data() + offset, n));
+                        for (std::size_t i = 0; i < n; ++i) {
+                            const T x = in[offset + i];
+                            INFO("n " << n << ", offset " << offset << ", lane " << i << ": x = " << x << ", exp "
+                                      << out[offset + i] << ", log " << out_log[offset + i]);
+                            REQUIRE(same_special(out[offset + i], std::exp(x)));
+                            REQUIRE(same_special(out_log[offset + i], std::log(x)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+TEST_CASE("simd::exp and simd::log reject sizes that differ", "[simd][exp_log][errors]") {
+    std::vector<double> in(3, 0.5), out(2);
+    CHECK_THROWS_WITH(kldiv::simd::exp<double>(in, out),
+                      Catch::Contains("simd::exp") && Catch::Contains("sizes differ"));
+    CHECK_THROWS_WITH(kldiv::simd::log<double>(in, out), Catch::Contains("simd::log"));
+}
