@@ -1,8 +1,9 @@
-// Array exp and log: kldiv::simd::exp / simd::log (≤ 1 ulp, run-time dispatch) beside a libm
-// loop (std::exp / std::log into an array) in the same binary, n = 4096 (in L1).
+// Array exp, log and log1pmx: kldiv::simd::exp / log / log1pmx (run-time dispatch) beside libm
+// loops (std::exp, std::log, std::log1p(x) − x into an array) in the same binary, n = 4096 (in L1).
 #include <benchmark/benchmark.h>
 
 #include <cmath>
+#include <kldiv/simd/array_residuals.hpp>
 #include <kldiv/simd/exp_log.hpp>
 #include <random>
 #include <span>
@@ -39,8 +40,28 @@ void array_function(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
+template <class T, bool Kldiv>
+void log1pmx_array(benchmark::State& state) {  // kldiv::simd::log1pmx against log1p(x) − x
+    const auto n = static_cast<std::size_t>(state.range(0));
+    const auto in = arguments<T>(n, true);
+    std::vector<T> out(n);
+    for (auto _ : state) {
+        if constexpr (Kldiv)
+            kldiv::simd::log1pmx(std::span<const T>(in), std::span<T>(out));
+        else
+            for (std::size_t i = 0; i < n; ++i) out[i] = std::log1p(in[i]) - in[i];
+        benchmark::DoNotOptimize(out.data());
+        benchmark::ClobberMemory();
+    }
+    state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
 }  // namespace
 
+BENCHMARK(log1pmx_array<double, true>)->Name("log1pmx_kldiv<double>")->Arg(4096);
+BENCHMARK(log1pmx_array<double, false>)->Name("log1pmx_naive<double>")->Arg(4096);
+BENCHMARK(log1pmx_array<float, true>)->Name("log1pmx_kldiv<float>")->Arg(4096);
+BENCHMARK(log1pmx_array<float, false>)->Name("log1pmx_naive<float>")->Arg(4096);
 BENCHMARK(array_function<double, false, true>)->Name("exp_kldiv<double>")->Arg(4096);
 BENCHMARK(array_function<double, false, false>)->Name("exp_libm<double>")->Arg(4096);
 BENCHMARK(array_function<float, false, true>)->Name("exp_kldiv<float>")->Arg(4096);

@@ -8,6 +8,7 @@
 #include "kldiv/simd/dispatch.hpp"
 #include "kldiv/simd/exp_log.hpp"
 #include "kldiv/simd/log_ratio_kernel.hpp"
+#include "kldiv/simd/log_residual.hpp"
 #include "kldiv/simd/logits_kernel.hpp"
 #include "kldiv/simd/ratio_residual.hpp"
 #include "kldiv/simd/residuals.hpp"

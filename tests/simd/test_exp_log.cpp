@@ -1,11 +1,13 @@
-// simd::exp and simd::log on every instruction set: ulp errors against quad precision over the
-// whole range (subnormals included), and std::exp / std::log's special values in every lane.
+// simd::exp, simd::log and simd::log1pmx on every instruction set: ulp errors against quad
+// precision over the whole range (subnormals included), and the scalar special values in every lane.
 #include <cmath>
 #include <cstdlib>
 #include <limits>
 #include <random>
 #include <vector>
 
+#include "kldiv/core/log1pmx.hpp"
+#include "kldiv/simd/array_residuals.hpp"
 #include "kldiv/simd/exp_log.hpp"
 #include "support/catch.hpp"
 #include "support/quad_reference.hpp"
@@ -139,4 +141,63 @@ TEST_CASE("simd::exp and simd::log reject sizes that differ", "[simd][exp_log][e
     CHECK_THROWS_WITH(kldiv::simd::exp<double>(in, out),
                       Catch::Contains("simd::exp") && Catch::Contains("sizes differ"));
     CHECK_THROWS_WITH(kldiv::simd::log<double>(in, out), Catch::Contains("simd::log"));
+}
+
+TEMPLATE_TEST_CASE(
+    "simd::log1pmx is within 2 ulp of quad precision on every instruction set, special values in "
+    "every lane",
+    "[simd][log1pmx]", double, float) {
+    using T = TestType;
+    const isa_guard restore;
+    const long points = random_points();
+    const double log2_high = std::log2(double(std::numeric_limits<T>::max()));
+    for (const auto set : available_isas()) {
+        kldiv::simd::limit_isa(set);
+        std::uniform_real_distribution<double> magnitude(-40.0, log2_high), unit(0.0, 1.0), bulk(-1.0, 1.0);
+        const auto f = [](std::span<const T> in, std::span<T> out) { kldiv::simd::log1pmx(in, out); };
+        const auto reference = [](quad x) { return kldiv::test::ref_log1pmx(x); };
+        // x = ±2^m over the whole range (negative side: −1 < x < 0), and the bulk around the seams.
+        const double whole = worst_ulps<T>(
+            points,
+            [&](auto& g) {
+                const double x = std::exp2(magnitude(g));
+                return unit(g) < 0.5 ? T(x) : T(-std::fmin(x, 1.0) * unit(g));
+            },
+            f, reference);
+        const double near = worst_ulps<T>(
+            points / 4, [&](auto& g) { return T(bulk(g)); }, f, reference);
+        INFO("instruction set " << kldiv::simd::name(set) << ": " << whole << " / " << near << " ulp");
+        CHECK(whole <= 2.0);
+        CHECK(near <= 2.0);
+        WARN("simd::log1pmx<" << (sizeof(T) == 4 ? "float" : "double") << "> on " << kldiv::simd::name(set) << ": max "
+                              << std::max(whole, near) << " ulp over " << points << " points");
+        constexpr T inf = std::numeric_limits<T>::infinity();
+        const T specials[] = {T(-1),
+                              T(-2),
+                              inf,
+                              -inf,
+                              std::numeric_limits<T>::quiet_NaN(),
+                              T(0),
+                              -T(0),
+                              std::numeric_limits<T>::denorm_min(),
+                              T(1e-30),
+                              T(-0.29),
+                              T(0.41),
+                              T(1e30)};
+        for (std::size_t n = 1; n <= 2 * 16 + 1; ++n) {
+            for (std::size_t position = 0; position < n; ++position) {
+                for (const T special : specials) {
+                    std::vector<T> in(n + 1, T(0.5)), out(n + 1);
+                    in[1 + position] = special;
+                    kldiv::simd::log1pmx(std::span<const T>(in.data() + 1, n), std::span<T>(out.data() + 1, n));
+                    for (std::size_t i = 0; i < n; ++i) {
+                        const T x = in[1 + i], want = kldiv::log1pmx(x);
+                        INFO("n " << n << ", lane " << i << ": x = " << x << ", got " << out[1 + i] << ", want "
+                                  << want);
+                        REQUIRE(same_special(out[1 + i], want));
+                    }
+                }
+            }
+        }
+    }
 }

@@ -161,7 +161,7 @@ KLDIV_VECTOR_INLINE bool logits_kl_row(const float* a, const float* b, std::size
         s2_total += w * kldiv::expm1mx(y);
     }
     const double x = (s1_total + s2_total) / z_total;
-    const double value = s2_total / z_total + log1pmx(x);  // S₂/Z − ψ(x)
+    const double value = s2_total / z_total + kldiv::log1pmx(x);  // S₂/Z − ψ(x)
     kl = value > 0 ? value : 0.0;
     return true;
 }
