@@ -76,14 +76,27 @@ void entropy_naive(benchmark::State& state) {  // −Σ p log p with libm's log
     state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
+/// Two rows × vocabulary matrices (state.range(0) × state.range(1)) of N(0, 2²) logits.
+struct logit_matrices {
+    std::size_t rows, vocabulary;
+    std::vector<float> a, b;
+    explicit logit_matrices(const benchmark::State& state)
+        : rows(static_cast<std::size_t>(state.range(0))),
+          vocabulary(static_cast<std::size_t>(state.range(1))),
+          a(rows * vocabulary),
+          b(rows * vocabulary) {
+        std::mt19937_64 engine(3);
+        std::normal_distribution<float> normal(0.0f, 2.0f);
+        for (auto& v : a) v = normal(engine);
+        for (auto& v : b) v = normal(engine);
+    }
+};
+
 void logits_rows_kldiv(benchmark::State& state) {
-    const std::size_t rows = static_cast<std::size_t>(state.range(0)),
-                      vocabulary = static_cast<std::size_t>(state.range(1));
-    std::mt19937_64 engine(3);
-    std::normal_distribution<float> normal(0.0f, 2.0f);
-    std::vector<float> a(rows * vocabulary), b(rows * vocabulary), out(rows);
-    for (auto& v : a) v = normal(engine);
-    for (auto& v : b) v = normal(engine);
+    const logit_matrices matrices(state);
+    const std::size_t rows = matrices.rows, vocabulary = matrices.vocabulary;
+    const std::vector<float>&a = matrices.a, &b = matrices.b;
+    std::vector<float> out(rows);
     for (auto _ : state) {
         kldiv::unchecked::kl_divergence_rows<float>(a, b, vocabulary, out);
         benchmark::DoNotOptimize(out.data());
@@ -92,13 +105,10 @@ void logits_rows_kldiv(benchmark::State& state) {
 }
 
 void logits_rows_kldiv_checked(benchmark::State& state) {  // the public API: every row validated, then KL
-    const std::size_t rows = static_cast<std::size_t>(state.range(0)),
-                      vocabulary = static_cast<std::size_t>(state.range(1));
-    std::mt19937_64 engine(3);
-    std::normal_distribution<float> normal(0.0f, 2.0f);
-    std::vector<float> a(rows * vocabulary), b(rows * vocabulary), out(rows);
-    for (auto& v : a) v = normal(engine);
-    for (auto& v : b) v = normal(engine);
+    const logit_matrices matrices(state);
+    const std::size_t rows = matrices.rows, vocabulary = matrices.vocabulary;
+    const std::vector<float>&a = matrices.a, &b = matrices.b;
+    std::vector<float> out(rows);
     for (auto _ : state) {
         kldiv::kl_divergence_rows(a, b, vocabulary, out);
         benchmark::DoNotOptimize(out.data());
@@ -107,13 +117,10 @@ void logits_rows_kldiv_checked(benchmark::State& state) {  // the public API: ev
 }
 
 void logits_rows_naive(benchmark::State& state) {  // two-pass log-softmax into temporaries, then KL
-    const std::size_t rows = static_cast<std::size_t>(state.range(0)),
-                      vocabulary = static_cast<std::size_t>(state.range(1));
-    std::mt19937_64 engine(3);
-    std::normal_distribution<float> normal(0.0f, 2.0f);
-    std::vector<float> a(rows * vocabulary), b(rows * vocabulary), out(rows), la(vocabulary), lb(vocabulary);
-    for (auto& v : a) v = normal(engine);
-    for (auto& v : b) v = normal(engine);
+    const logit_matrices matrices(state);
+    const std::size_t rows = matrices.rows, vocabulary = matrices.vocabulary;
+    const std::vector<float>&a = matrices.a, &b = matrices.b;
+    std::vector<float> out(rows), la(vocabulary), lb(vocabulary);
     const auto log_softmax = [&](const float* x, std::vector<float>& y) {
         float m = x[0];
         for (std::size_t i = 0; i < vocabulary; ++i) m = std::max(m, x[i]);

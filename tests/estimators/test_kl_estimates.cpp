@@ -11,8 +11,10 @@
 #include "kldiv/random/engine.hpp"
 #include "kldiv/random/normal.hpp"
 #include "support/catch.hpp"
+#include "support/isa.hpp"
 #include "support/quad_reference.hpp"
 
+using kldiv::test::available_isas;
 using kldiv::test::quad;
 
 namespace {
@@ -50,13 +52,6 @@ void check_close(const kldiv::kl_estimate_set& got, const kldiv::kl_estimate_set
     check_close(got.k2, want.k2, relative);
     check_close(got.k3, want.k3, relative);
     check_close(got.reverse, want.reverse, relative);
-}
-
-const std::vector<kldiv::simd::isa> available_isas() {
-    std::vector<kldiv::simd::isa> sets;
-    for (const auto set : {kldiv::simd::isa::scalar, kldiv::simd::isa::avx2_fma, kldiv::simd::isa::avx512})
-        if (static_cast<int>(set) <= static_cast<int>(kldiv::simd::detected_isa())) sets.push_back(set);
-    return sets;
 }
 
 }  // namespace

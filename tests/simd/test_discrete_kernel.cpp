@@ -12,28 +12,15 @@
 #include "kldiv/discrete/measures.hpp"
 #include "kldiv/simd/discrete_kernel.hpp"
 #include "support/catch.hpp"
+#include "support/isa.hpp"
 #include "support/quad_reference.hpp"
 
+using kldiv::test::available_isas;
+using kldiv::test::isa_guard;
 using kldiv::test::quad;
+using kldiv::test::random_points;
 
 namespace {
-
-std::vector<kldiv::simd::isa> available_isas() {
-    std::vector<kldiv::simd::isa> sets;
-    for (const auto set : {kldiv::simd::isa::scalar, kldiv::simd::isa::avx2_fma, kldiv::simd::isa::avx512})
-        if (static_cast<int>(set) <= static_cast<int>(kldiv::simd::detected_isa())) sets.push_back(set);
-    return sets;
-}
-
-/// Restores the widest instruction set when a test section ends, however it ends.
-struct isa_guard {
-    ~isa_guard() { kldiv::simd::limit_isa(kldiv::simd::isa::avx512); }
-};
-
-long random_points() {
-    const char* text = std::getenv("KLDIV_ACCURACY_POINTS");
-    return text ? std::atol(text) : 1000000;
-}
 
 /// p·(e^l − 1 − l), l = log(q/p), in quad precision: a series where e^l − 1 − l would cancel.
 quad reference_term(quad p, quad q) {

@@ -10,27 +10,15 @@
 #include "kldiv/simd/array_residuals.hpp"
 #include "kldiv/simd/exp_log.hpp"
 #include "support/catch.hpp"
+#include "support/isa.hpp"
 #include "support/quad_reference.hpp"
 
+using kldiv::test::available_isas;
+using kldiv::test::isa_guard;
 using kldiv::test::quad;
+using kldiv::test::random_points;
 
 namespace {
-
-std::vector<kldiv::simd::isa> available_isas() {
-    std::vector<kldiv::simd::isa> sets;
-    for (const auto set : {kldiv::simd::isa::scalar, kldiv::simd::isa::avx2_fma, kldiv::simd::isa::avx512})
-        if (static_cast<int>(set) <= static_cast<int>(kldiv::simd::detected_isa())) sets.push_back(set);
-    return sets;
-}
-
-struct isa_guard {
-    ~isa_guard() { kldiv::simd::limit_isa(kldiv::simd::isa::avx512); }
-};
-
-long random_points() {
-    const char* text = std::getenv("KLDIV_ACCURACY_POINTS");
-    return text ? std::atol(text) : 1000000;
-}
 
 template <class T>
 bool same_special(T got, T want) {

@@ -8,22 +8,15 @@
 
 #include "kldiv/discrete/logits.hpp"
 #include "support/catch.hpp"
+#include "support/isa.hpp"
 #include "support/quad_reference.hpp"
 
+using kldiv::test::available_isas;
+using kldiv::test::isa_guard;
 using kldiv::test::quad;
+using kldiv::test::random_points;
 
 namespace {
-
-std::vector<kldiv::simd::isa> available_isas() {
-    std::vector<kldiv::simd::isa> sets;
-    for (const auto set : {kldiv::simd::isa::scalar, kldiv::simd::isa::avx2_fma, kldiv::simd::isa::avx512})
-        if (static_cast<int>(set) <= static_cast<int>(kldiv::simd::detected_isa())) sets.push_back(set);
-    return sets;
-}
-
-struct isa_guard {
-    ~isa_guard() { kldiv::simd::limit_isa(kldiv::simd::isa::avx512); }
-};
 
 /// log softmax in quad precision.
 std::vector<quad> log_softmax(const float* a, std::size_t n) {

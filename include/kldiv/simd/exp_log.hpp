@@ -78,30 +78,53 @@ KLDIV_VECTOR_INLINE T exp_element(T x) noexcept {
     return blend(x != x, x, blend(outside, special, result));
 }
 
-/// log x, ≤ 1 ulp: x = 2ᵉ·m with m ∈ [√½, √2) (subnormals scaled up first), u = (m − 1)/(m + 1)
-/// with its rounding error, log m = 2u + 2u³·Σu²ⁿ/(2n+3), and e·ln2 + 2u summed error-free.
-/// 0 → −inf, +inf → +inf, x < 0 or NaN → NaN.
+/// d/(s.hi + s.lo) as hi + lo for an exact d: one division, then the exact residual.
+template <bool UseFma, class T>
+KLDIV_VECTOR_INLINE double_word<T> quotient(T d, const double_word<T>& s) noexcept {
+    const T u = d / s.hi;
+    const auto u_s = product<UseFma>(u, s.hi);
+    return {u, (((d - u_s.hi) - u_s.lo) - u * s.lo) / s.hi};
+}
+
+/// 2u³·Σu²ⁿ/(2n+3) = log((1 + u)/(1 − u)) − 2u for |u| ≤ 0.1716 (its share of the log ≤ 3 %).
+template <bool UseFma, class T>
+KLDIV_VECTOR_INLINE T atanh_tail(T u) noexcept {
+    const T v = u * u;
+    return (T(2) * u) * v * polynomial<UseFma>(v, ratio_traits<T>::atanh_tail);
+}
+
+/// log y for positive normal y, in pieces: y = 2ᵉ·m with m ∈ [√½, √2), u = (m − 1)/(m + 1) to
+/// hi + lo, and log y = e·ln2 + 2u + 2u_lo + tail. e is a T holding an integer.
+template <class T>
+struct log_pieces {
+    T e;
+    double_word<T> u;
+    T tail;
+};
+
+template <bool UseFma, class T>
+KLDIV_VECTOR_INLINE log_pieces<T> log_reduce(T y) noexcept {
+    using R = ratio_traits<T>;
+    T m = significand_of(y);
+    T e = exponent_of(y) - T(std::numeric_limits<T>::max_exponent - 1);
+    const bool above = m > R::sqrt2;
+    m = blend(above, m * T(0.5), m);
+    e = blend(above, e + T(1), e);
+    const auto u = quotient<UseFma>(m - T(1), sum(m, T(1)));  // m − 1 is exact
+    return {e, u, atanh_tail<UseFma>(u.hi)};
+}
+
+/// log x, ≤ 1 ulp: subnormals scaled up first, then log_reduce, with e·ln2_hi + 2u summed
+/// error-free. 0 → −inf, +inf → +inf, x < 0 or NaN → NaN.
 template <bool UseFma, class T>
 KLDIV_VECTOR_INLINE T log_element(T x) noexcept {
     using C = exp_log_constants<T>;
     using R = ratio_traits<T>;
     const bool subnormal = x < std::numeric_limits<T>::min();
-    const T scaled = blend(subnormal, x * C::subnormal_scale, x);
-    T m = significand_of(scaled);
-    T e = exponent_of(scaled) - T(std::numeric_limits<T>::max_exponent - 1);
-    e = blend(subnormal, e - T(C::subnormal_shift), e);
-    const bool above = m > R::sqrt2;
-    m = blend(above, m * T(0.5), m);
-    e = blend(above, e + T(1), e);
-    const T d = m - T(1);  // exact
-    const auto s = sum(m, T(1));
-    const T u = d / s.hi;
-    const auto u_s = product<UseFma>(u, s.hi);
-    const T u_lo = (((d - u_s.hi) - u_s.lo) - u * s.lo) / s.hi;
-    const T v = u * u;
-    const T tail = (T(2) * u) * v * polynomial<UseFma>(v, R::atanh_tail);
-    const auto head = sum(e * R::ln2_hi, T(2) * u);  // e·ln2_hi is exact
-    const T result = head.hi + (head.lo + ((e * R::ln2_lo + T(2) * u_lo) + tail));
+    auto pieces = log_reduce<UseFma>(blend(subnormal, x * C::subnormal_scale, x));
+    const T e = blend(subnormal, pieces.e - T(C::subnormal_shift), pieces.e);
+    const auto head = sum(e * R::ln2_hi, T(2) * pieces.u.hi);  // e·ln2_hi is exact
+    const T result = head.hi + (head.lo + ((e * R::ln2_lo + T(2) * pieces.u.lo) + pieces.tail));
     const T special = blend(x == T(0), -std::numeric_limits<T>::infinity(), std::numeric_limits<T>::quiet_NaN());
     const T finite_or_inf = blend(x == std::numeric_limits<T>::infinity(), x, result);
     return blend((x > T(0)), finite_or_inf, blend(x != x, x, special));

@@ -19,32 +19,17 @@ namespace kldiv::simd::detail {
 template <bool UseFma, class T>
 KLDIV_VECTOR_INLINE T log1pmx_element(T x) noexcept {
     using R = ratio_traits<T>;
-    // Near 0.
-    const auto two_plus_x = sum(T(2), x);
-    const T u0 = x / two_plus_x.hi;
-    const auto u0_den = product<UseFma>(u0, two_plus_x.hi);
-    const T u0_lo = (((x - u0_den.hi) - u0_den.lo) - u0 * two_plus_x.lo) / two_plus_x.hi;
-    const T v0 = u0 * u0;
-    const T tail0 = (T(2) * u0) * v0 * polynomial<UseFma>(v0, R::atanh_tail);
-    const auto xu = product<UseFma>(x, u0);
-    const T near = -xu.hi + (tail0 - (xu.lo + x * u0_lo));
+    // Near 0: u = x/(2 + x), x exact.
+    const auto u0 = quotient<UseFma>(x, sum(T(2), x));
+    const auto xu = product<UseFma>(x, u0.hi);
+    const T near = -xu.hi + (atanh_tail<UseFma>(u0.hi) - (xu.lo + x * u0.lo));
     // Elsewhere (x > −1 finite; other lanes compute garbage that the selects below discard).
     const auto y = sum(T(1), x);
-    T m = significand_of(y.hi);
-    T e = exponent_of(y.hi) - T(std::numeric_limits<T>::max_exponent - 1);
-    const bool above = m > R::sqrt2;
-    m = blend(above, m * T(0.5), m);
-    e = blend(above, e + T(1), e);
-    const T d = m - T(1);  // exact
-    const auto s = sum(m, T(1));
-    const T u = d / s.hi;
-    const auto u_s = product<UseFma>(u, s.hi);
-    const T u_lo = (((d - u_s.hi) - u_s.lo) - u * s.lo) / s.hi;
-    const T v = u * u;
-    const T tail = (T(2) * u) * v * polynomial<UseFma>(v, R::atanh_tail);
-    const auto s1 = sum(e * R::ln2_hi, -x);  // e·ln2_hi is exact
-    const auto s2 = sum(s1.hi, T(2) * u);
-    const T far = s2.hi + ((s1.lo + s2.lo) + (((e * R::ln2_lo + T(2) * u_lo) + tail) + y.lo / y.hi));
+    const auto pieces = log_reduce<UseFma>(y.hi);
+    const auto s1 = sum(pieces.e * R::ln2_hi, -x);  // e·ln2_hi is exact
+    const auto s2 = sum(s1.hi, T(2) * pieces.u.hi);
+    const T far =
+        s2.hi + ((s1.lo + s2.lo) + (((pieces.e * R::ln2_lo + T(2) * pieces.u.lo) + pieces.tail) + y.lo / y.hi));
     // Tiny |x|: −x²/2 is correctly rounded there and keeps the products above away from underflow.
     constexpr T tiny = std::is_same_v<T, float> ? T(0x1p-30) : T(0x1p-60);
     const T value = blend((x >= T(-0.29)) & (x <= T(0.41)), near, far);
