@@ -5,9 +5,10 @@ On |t| <= ln2/2 (the reduced argument of e^x = 2^k e^t):
   exp6: e^t ~ sum c_n t^n, n = 0..6 (relative error ~2e-9)
   g5:   g(t) = (e^t - 1 - t)/t^2 ~ sum c_n t^n, n = 0..5, so phi(t) = t^2 g(t) and
         e^t = 1 + t + t^2 g(t) (relative error of phi ~3e-9)
+  g8:   the same to degree 8 (~1.5e-14), for float_lanes.hpp (kl_estimates on float input)
 Chebyshev fits (mpmath.chebyfit, 40 digits), coefficients rounded to double, then the rounded
 polynomials checked on a dense grid against mpmath. Run: python3 tools/generate_exp_polynomials.py
-(needs Debian's python3-mpmath); paste the printed arrays into logits_kernel.hpp.
+(needs Debian's python3-mpmath); paste the printed arrays into logits_kernel.hpp and float_lanes.hpp.
 """
 import mpmath as mp
 
@@ -52,3 +53,6 @@ print("static constexpr double exp_degree6[7] = {%s};" % ", ".join(c.hex() for c
 phi_error = worst_relative(g5, g, lambda t, v: t * t * v)
 print("// g5: max relative error of phi(t) = t^2 g(t): %.3g" % float(phi_error))
 print("static constexpr double phi_over_t2_degree5[6] = {%s};" % ", ".join(c.hex() for c in g5))
+g8 = fit(g, 8)
+print("// g8: max relative error of phi(t) = t^2 g(t): %.3g" % float(worst_relative(g8, g, lambda t, v: t * t * v)))
+print("static constexpr double phi_over_t2_degree8[9] = {%s};" % ", ".join(c.hex() for c in g8))

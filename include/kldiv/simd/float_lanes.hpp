@@ -101,11 +101,51 @@ struct double_range_watch {
     }
 };
 
-/// φ(ℓ) and ρ(ℓ) in double lanes to about 1e-12 relative — far below a float ulp, so rounded
-/// to float they are within 0.5 ulp + 1e-12 — for |ℓ| ≤ 640 (ℓ from float inputs is exact in
-/// double). Cheaper than the ≤ 2 ulp double-word path: a plain reduced exponential, the direct
-/// forms (eˡ − 1) − ℓ and 1 + (ℓ − 1)eˡ where they cancel by less than 2¹³ (|ℓ| ≥ 1/64), and
-/// short Taylor series below.
+/// The reduction x = k·ln2 + t, |t| ≤ ln2/2, of eˣ for |x| ≤ 700 in double lanes, with 2ᵏ from
+/// the exponent bits (lanes outside that range get garbage; callers select them away).
+template <int W>
+struct exp_reduction {
+    typename lanes<W>::hd k, t, scale;  // k as a double holding an integer; scale = 2ᵏ
+};
+
+template <int W>
+KLDIV_VECTOR_INLINE exp_reduction<W> reduce_exp(const typename lanes<W>::hd& x) noexcept {
+    using D = typename lanes<W>::hd;
+    using I = typename lanes<W>::hi;
+    constexpr double shifter = 0x1.8p52;
+    const D shifted = x * 1.4426950408889634 + shifter;
+    const D shifter_vector = D{} + shifter;
+    I shifted_bits, shifter_bits;
+    std::memcpy(&shifted_bits, &shifted, sizeof shifted_bits);
+    std::memcpy(&shifter_bits, &shifter_vector, sizeof shifter_bits);
+    exp_reduction<W> r;
+    r.k = shifted - shifter;
+    r.t = (x - r.k * 0x1.62e42fefa3800p-1) - r.k * 0x1.ef35793c76730p-45;
+    const I scale_bits = ((shifted_bits - shifter_bits) + 1023) << 52;
+    std::memcpy(&r.scale, &scale_bits, sizeof r.scale);
+    return r;
+}
+
+/// c[0] + c[1]·t + … by Horner's rule in double lanes.
+template <int W, std::size_t N>
+KLDIV_VECTOR_INLINE typename lanes<W>::hd horner_lanes(const typename lanes<W>::hd& t, const double (&c)[N]) noexcept {
+    typename lanes<W>::hd result = typename lanes<W>::hd{} + c[N - 1];
+    for (std::size_t i = N - 1; i-- > 0;) result = result * t + c[i];
+    return result;
+}
+
+// g(t) = (eᵗ − 1 − t)/t² on |t| ≤ ln2/2, degree 8, near-minimax (tools/generate_exp_polynomials.py):
+// 1.5e-14 relative, so φ(t) = t²·g(t) and eᵗ = 1 + t + φ(t) to ~2e-14.
+inline constexpr double phi_over_t2_degree8[9] = {0x1.0000000000000p-1,  0x1.5555555553b7dp-3,  0x1.5555555554cb8p-5,
+                                                  0x1.1111111c45d5bp-7,  0x1.6c16c1738ecf7p-10, 0x1.a019adabfb6abp-13,
+                                                  0x1.a019c9ab213aap-16, 0x1.72c720b2e07bfp-19, 0x1.28803926c8ea8p-22};
+
+/// φ(ℓ) = eˡ − 1 − ℓ and ρ(ℓ) = 1 + (ℓ − 1)eˡ in double lanes to about 1e-13 relative — far
+/// below a float ulp, so rounded to float they are within 0.5 ulp + 1e-13 — for |ℓ| ≤ 640 (ℓ
+/// from float inputs is exact in double). With ℓ = k·ln2 + t and φ(t) = t²·g(t):
+///   k = 0: φ = φ(t), ρ = t² − φ(t) + t·φ(t) (no cancellation beyond a factor 2);
+///   k ≠ 0: eˡ = 2ᵏ(1 + t + φ(t)), φ = (eˡ − 1) − ℓ and ρ = (ℓ − 1)eˡ + 1, which cancel by less
+///          than 7× and 20× there (|ℓ| > ln2/2).
 template <class HD>
 struct float_grade_lanes {
     HD phi, rho;
@@ -113,36 +153,15 @@ struct float_grade_lanes {
 
 template <int W>
 KLDIV_VECTOR_INLINE float_grade_lanes<typename lanes<W>::hd> float_grade_of(const typename lanes<W>::hd& l) noexcept {
-    using L = lanes<W>;
-    using D = typename L::hd;
-    using I = typename L::hi;
-    constexpr double shifter = 0x1.8p52;
-    const D shifted = l * 1.4426950408889634 + shifter;
-    D shifter_vector = D{} + shifter;
-    I shifted_bits, shifter_bits;
-    std::memcpy(&shifted_bits, &shifted, sizeof shifted_bits);
-    std::memcpy(&shifter_bits, &shifter_vector, sizeof shifter_bits);
-    const I k = shifted_bits - shifter_bits;
-    const D kf = shifted - shifter;
-    const D t = (l - kf * 0x1.62e42fefa3800p-1) - kf * 0x1.ef35793c76730p-45;
-    const D t2 = t * t;
-    // eᵗ = 1 + t + t²·Σ tⁿ/(n+2)!, n = 0…9 (truncation < 10⁻¹⁴ for |t| ≤ ln2/2), even/odd in t².
-    const D even = ((((1.0 / 3628800 * t2 + 1.0 / 40320) * t2 + 1.0 / 720) * t2 + 1.0 / 24) * t2 + 0.5);
-    const D odd = ((((1.0 / 39916800 * t2 + 1.0 / 362880) * t2 + 1.0 / 5040) * t2 + 1.0 / 120) * t2 + 1.0 / 6);
-    const D e_t = (t2 * (even + t * odd) + t) + 1.0;
-    const I scale_bits = (k + 1023) << 52;
-    D scale;
-    std::memcpy(&scale, &scale_bits, sizeof scale);
-    const D e = e_t * scale;
-    const D l2 = l * l;
-    const D series_phi =
-        l2 * (0.5 + l * (1.0 / 6 + l * (1.0 / 24 + l * (1.0 / 120 + l * (1.0 / 720 + l * (1.0 / 5040))))));
-    const D series_rho =
-        l2 * (0.5 + l * (2.0 / 6 + l * (3.0 / 24 + l * (4.0 / 120 + l * (5.0 / 720 + l * (6.0 / 5040))))));
-    const D magnitude = L::abs(l);
+    using D = typename lanes<W>::hd;
+    const exp_reduction<W> r = reduce_exp<W>(l);
+    const D t2 = r.t * r.t;
+    const D phi_t = t2 * horner_lanes<W>(r.t, phi_over_t2_degree8);
+    const D e = ((phi_t + r.t) + 1.0) * r.scale;
+    const D rho_t = (t2 - phi_t) + r.t * phi_t;
     float_grade_lanes<D> out;
-    out.phi = (magnitude < 0.015625) ? series_phi : (e - 1.0) - l;
-    out.rho = (magnitude < 0.015625) ? series_rho : (l - 1.0) * e + 1.0;
+    out.phi = (r.k == 0.0) ? phi_t : (e - 1.0) - l;
+    out.rho = (r.k == 0.0) ? rho_t : (l - 1.0) * e + 1.0;
     return out;
 }
 

@@ -15,31 +15,6 @@
 
 namespace kldiv::simd::detail {
 
-/// The reduction x = k·ln2 + t, |t| ≤ ln2/2, of eˣ for x ∈ [−700, 700] in double lanes, with
-/// 2ᵏ from the exponent bits.
-template <int W>
-struct exp_reduction {
-    typename lanes<W>::hd k, t, scale;  // k as a double holding an integer; scale = 2ᵏ
-};
-
-template <int W>
-KLDIV_VECTOR_INLINE exp_reduction<W> reduce_exp(const typename lanes<W>::hd& x) noexcept {
-    using D = typename lanes<W>::hd;
-    using I = typename lanes<W>::hi;
-    constexpr double shifter = 0x1.8p52;
-    const D shifted = x * 1.4426950408889634 + shifter;
-    const D shifter_vector = D{} + shifter;
-    I shifted_bits, shifter_bits;
-    std::memcpy(&shifted_bits, &shifted, sizeof shifted_bits);
-    std::memcpy(&shifter_bits, &shifter_vector, sizeof shifter_bits);
-    exp_reduction<W> r;
-    r.k = shifted - shifter;
-    r.t = (x - r.k * 0x1.62e42fefa3800p-1) - r.k * 0x1.ef35793c76730p-45;
-    const I scale_bits = ((shifted_bits - shifter_bits) + 1023) << 52;
-    std::memcpy(&r.scale, &scale_bits, sizeof r.scale);
-    return r;
-}
-
 // Near-minimax polynomials on |t| ≤ ln2/2, from tools/generate_exp_polynomials.py (mpmath).
 // eᵗ to 2.5e-9 relative:
 inline constexpr double exp_degree6[7] = {0x1.0000000000000p+0, 0x1.000000a1fd6a7p+0, 0x1.00000028794dfp-1,
@@ -48,13 +23,6 @@ inline constexpr double exp_degree6[7] = {0x1.0000000000000p+0, 0x1.000000a1fd6a
 // (eᵗ − 1 − t)/t², so that φ(t) = t²·g(t) to 2.9e-9 relative:
 inline constexpr double phi_over_t2_degree5[6] = {0x1.0000000b8f62bp-1, 0x1.5555555a78232p-3,  0x1.5554e9114ecf9p-5,
                                                   0x1.1110e0f726534p-7, 0x1.6d431504c53d3p-10, 0x1.a124e3f154d32p-13};
-
-template <int W, std::size_t N>
-KLDIV_VECTOR_INLINE typename lanes<W>::hd horner_lanes(const typename lanes<W>::hd& t, const double (&c)[N]) noexcept {
-    typename lanes<W>::hd result = typename lanes<W>::hd{} + c[N - 1];
-    for (std::size_t i = N - 1; i-- > 0;) result = result * t + c[i];
-    return result;
-}
 
 /// eˣ for x ∈ [−700, 700] to ~3e-9 relative: three orders below a float ulp (6e-8), which is
 /// what the float-logit kernels need of their weights.
