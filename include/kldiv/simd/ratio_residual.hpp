@@ -3,6 +3,7 @@
 #pragma once
 
 #include <bit>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <type_traits>
@@ -130,13 +131,19 @@ KLDIV_VECTOR_INLINE T kl_term_positive(T p, T q) noexcept {
     const auto ab = sum(a.hi, b.hi);  // where the cancellation happens, exactly
     const T phi = (ab.hi + fu.hi) + (((ab.lo + a_lo) + b_lo) + psi_lo);
     const T near = p * phi;
-    // |k| ≥ 8: log(q/p) = k·ln2 + 2u + tail, nothing cancels much (< 2 bits) in
-    // q − p − p·log(q/p); log(q/p) and its product with p are carried as hi + lo so that the
-    // result is ≤ 1.5 ulp with or without FMA.
-    const auto log_ratio = sum(k * R::ln2_hi, T(2) * u);
-    const T log_ratio_lo = log_ratio.lo + (k * R::ln2_lo + (T(2) * u_lo + tail));
-    const auto p_log = product<UseFma>(p, log_ratio.hi);
-    const T far = ((q - p) - p_log.hi) - (p_log.lo + p * log_ratio_lo);
+    // |k| ≥ 8: log(q/p) = k·ln2 + 2u + tail, and nothing cancels much (< 2 bits) in
+    // q − p − p·log(q/p). With an FMA that is one fused step (≤ 2.3 ulp measured); without, the
+    // product and log(q/p) are carried as hi + lo to stay within 3 ulp.
+    T far;
+    if constexpr (UseFma) {
+        const T log_ratio = k * (R::ln2_hi + R::ln2_lo) + (T(2) * u + (T(2) * u_lo + tail));
+        far = std::fma(-p, log_ratio, q - p);
+    } else {
+        const auto log_ratio = sum(k * R::ln2_hi, T(2) * u);
+        const T log_ratio_lo = log_ratio.lo + (k * R::ln2_lo + (T(2) * u_lo + tail));
+        const auto p_log = product<UseFma>(p, log_ratio.hi);
+        far = ((q - p) - p_log.hi) - (p_log.lo + p * log_ratio_lo);
+    }
     return blend(far_k, far, near);
 }
 
