@@ -56,6 +56,21 @@ template <real T>
     return residuals.value() / p_sum + q_where_p_is_zero.value() / q_sum;
 }
 
+/// KL of the normalised distributions from the vector kernel's sums (see
+/// unchecked::kl_divergence_nats); p and q are read again only on the rare fallback.
+template <class T>
+[[nodiscard]] double kl_from_sums(const simd::discrete_kl_sums& sums, std::span<const T> p,
+                                  std::span<const T> q) noexcept {
+    const double x = sums.q_minus_p / sums.p_total;
+    const double shift = -log1pmx(x);
+    const double mean_residual = sums.terms / sums.p_total;
+    if (shift == 0 || !(mean_residual == mean_residual) || mean_residual == std::numeric_limits<double>::infinity())
+        return mean_residual;
+    constexpr double largest_share = std::is_same_v<T, float> ? 0x1p-20 : 0.25;
+    if (shift <= largest_share * mean_residual) return mean_residual - shift;
+    return kl_divergence_shifted_nats(p, q);
+}
+
 }  // namespace detail
 
 /// Functions that skip validation, for loops whose inputs were validated once already.
@@ -97,19 +112,10 @@ template <real T>
 /// cost digits, and the shift is applied term by term instead (kl_divergence_shifted_nats).
 template <real T>
 [[nodiscard]] accumulator_t<T> kl_divergence_nats(std::span<const T> p, std::span<const T> q) noexcept {
-    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-        const simd::discrete_kl_sums sums = simd::discrete_kl_kernel(p.data(), q.data(), p.size());
-        const double x = sums.q_minus_p / sums.p_total;
-        const double shift = -log1pmx(x);
-        const double mean_residual = sums.terms / sums.p_total;
-        if (shift == 0 || !(mean_residual == mean_residual) || mean_residual == std::numeric_limits<double>::infinity())
-            return mean_residual;
-        constexpr double largest_share = std::is_same_v<T, float> ? 0x1p-20 : 0.25;
-        if (shift <= largest_share * mean_residual) return mean_residual - shift;
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>)
+        return detail::kl_from_sums(simd::discrete_kl_kernel(p.data(), q.data(), p.size()), p, q);
+    else
         return detail::kl_divergence_shifted_nats(p, q);
-    } else {
-        return detail::kl_divergence_shifted_nats(p, q);
-    }
 }
 
 /// entropy, cross_entropy and kl_divergence below without validation; same accuracy.
@@ -166,7 +172,8 @@ template <real_vector P, real_vector Q>
 /// Accuracy: ≤ 8 ulp relative for double at every size of KL, including q a 1e-9 perturbation
 /// of p (KL ~ 1e-18), where Σ p log(p/q) returns noise; ≤ 2 ulp for float (terms in float,
 /// ≤ 3 ulp each, summed in double). Runs the vector kernel (simd::discrete_kl_kernel) on the
-/// widest instruction set; validation is one vectorised pass per argument.
+/// widest instruction set; validation rides on the same pass (the full checks run only when an
+/// entry is not a positive normal number or 0, or a sum is off).
 /// Throws kldiv::domain_error as cross_entropy.
 template <real_vector P, real_vector Q>
 [[nodiscard]] vector_value_t<P> kl_divergence(const P& p, const Q& q, information_unit unit = nats) {
@@ -175,9 +182,26 @@ template <real_vector P, real_vector Q>
     const auto ps = as_span(p);
     const auto qs = as_span(q);
     detail::check_same_size("kl_divergence", ps.size(), qs.size());
-    detail::check_distribution("kl_divergence", "p", ps);
-    detail::check_distribution("kl_divergence", "q", qs);
-    return static_cast<vector_value_t<P>>(unit.from_nats(unchecked::kl_divergence_nats(ps, qs)));
+    using T = vector_value_t<P>;
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+        // Validation rides on the kernel's pass: it flags any entry that is not +0 or a positive
+        // normal number and returns Σp and Σq. Only when something is off (or merely subnormal)
+        // do the full checks run, which throw with the offending index and value.
+        if (ps.empty()) detail::check_distribution("kl_divergence", "p", ps);  // throws: empty
+        const simd::discrete_kl_sums sums = simd::discrete_kl_kernel(ps.data(), qs.data(), ps.size());
+        const double p_tolerance = normalization_tolerance<T>(ps.size());
+        const double q_total = sums.p_total + sums.q_minus_p;
+        if (!sums.all_zero_or_normal || !(std::fabs(sums.p_total - 1.0) <= p_tolerance) ||
+            !(std::fabs(q_total - 1.0) <= p_tolerance)) {
+            detail::check_distribution("kl_divergence", "p", ps);
+            detail::check_distribution("kl_divergence", "q", qs);
+        }
+        return static_cast<T>(unit.from_nats(detail::kl_from_sums(sums, ps, qs)));
+    } else {
+        detail::check_distribution("kl_divergence", "p", ps);
+        detail::check_distribution("kl_divergence", "q", qs);
+        return static_cast<T>(unit.from_nats(unchecked::kl_divergence_nats(ps, qs)));
+    }
 }
 
 }  // namespace kldiv

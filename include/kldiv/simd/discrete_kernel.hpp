@@ -26,6 +26,9 @@ struct discrete_kl_sums {
     double terms = 0;  ///< Σ_{p>0} pᵢ·φ(log(qᵢ/pᵢ)) + Σ_{p=0} qᵢ; +inf where some p > 0 = q; NaN in, NaN out
     double p_total = 0;    ///< Σ pᵢ
     double q_minus_p = 0;  ///< Σ (qᵢ − pᵢ)
+    /// Every entry was +0 or a positive normal number: a valid probability, so that only the sums
+    /// remain to be checked (subnormal, negative, infinite and NaN entries clear it).
+    bool all_zero_or_normal = true;
 };
 
 namespace detail {
@@ -55,6 +58,7 @@ struct discrete_kl_body {
     KLDIV_VECTOR_INLINE static void run(const T* p, const T* q, std::size_t n, discrete_kl_sums& out) noexcept {
         alignas(64) double terms[block], p_values[block], differences[block];
         compensated_sum<double> term_total, p_total, difference_total;
+        bool all_zero_or_normal = true;
         for (std::size_t start = 0; start < n; start += block) {
             const std::size_t m = (n - start < block) ? n - start : block;
             const T* pb = p + start;
@@ -68,8 +72,10 @@ struct discrete_kl_body {
                 p_values[i] = static_cast<double>(pi);
                 differences[i] = static_cast<double>(qi) - static_cast<double>(pi);  // exact for float
             }
-            if (outside != 0)
+            if (outside != 0) {
+                all_zero_or_normal = false;
                 for (std::size_t i = 0; i < m; ++i) terms[i] = scalar_kl_term(pb[i], qb[i]);
+            }
             add_block(term_total, compensated_block_sum(terms, m));
             if constexpr (std::is_same_v<T, float>) {
                 // Float entries summed in double: plain lanes are within ~1e-14 per block, far
@@ -84,6 +90,7 @@ struct discrete_kl_body {
         out.terms = term_total.value();
         out.p_total = p_total.value();
         out.q_minus_p = difference_total.value();
+        out.all_zero_or_normal = all_zero_or_normal;
     }
 };
 
