@@ -6,9 +6,13 @@ On |t| <= ln2/2 (the reduced argument of e^x = 2^k e^t):
   g5:   g(t) = (e^t - 1 - t)/t^2 ~ sum c_n t^n, n = 0..5, so phi(t) = t^2 g(t) and
         e^t = 1 + t + t^2 g(t) (relative error of phi ~3e-9)
   g8:   the same to degree 8 (~1.5e-14), for float_lanes.hpp (kl_estimates on float input)
+and on |l| <= 1, without a reduction (kl_estimates when every |l| of a group is below 1):
+  g11:  g(l) = (e^l - 1 - l)/l^2, degree 11 (~1.4e-14), for float_lanes.hpp (float input)
+  r12:  r(l) = (h(l) - 1/6)/l with h(l) = (e^l - 1 - l - l^2/2)/l^3, degree 12 (~1e-16), for
+        residuals.hpp (double input)
 Chebyshev fits (mpmath.chebyfit, 40 digits), coefficients rounded to double, then the rounded
 polynomials checked on a dense grid against mpmath. Run: python3 tools/generate_exp_polynomials.py
-(needs Debian's python3-mpmath); paste the printed arrays into logits_kernel.hpp and float_lanes.hpp.
+(needs Debian's python3-mpmath); paste the printed arrays into logits_kernel.hpp, float_lanes.hpp and residuals.hpp.
 """
 import mpmath as mp
 
@@ -56,3 +60,34 @@ print("static constexpr double phi_over_t2_degree5[6] = {%s};" % ", ".join(c.hex
 g8 = fit(g, 8)
 print("// g8: max relative error of phi(t) = t^2 g(t): %.3g" % float(worst_relative(g8, g, lambda t, v: t * t * v)))
 print("static constexpr double phi_over_t2_degree8[9] = {%s};" % ", ".join(c.hex() for c in g8))
+
+
+# kl_estimates on double input (include/kldiv/simd/residuals.hpp, small_log_ratio_residuals):
+# on |l| < 1, phi(l) = l^2/2 + l^3 h(l) with h(l) = 1/6 + l r(l); r is fitted on [-1, 1] to
+# degree 12 (the 1/6 is added in double-word by the caller, so r's error is scaled by |l r / h| <= 0.26).
+def r(t):
+    if abs(t) < mp.mpf("1e-6"):
+        return mp.mpf(1) / 24 + t / 120 + t * t / 720
+    return ((mp.exp(t) - 1 - t - t * t / 2) / t**3 - mp.mpf(1) / 6) / t
+
+
+r12, _ = mp.chebyfit(r, [-1, 1], 13, error=True)
+r12 = [float(c) for c in reversed(r12)]
+worst_r = mp.mpf(0)
+for i in range(-2000, 2001):
+    t = mp.mpf(i) / 2000
+    worst_r = max(worst_r, abs((evaluate(r12, t) - r(t)) / r(t)))
+print("// r12: max relative error of r on [-1, 1]: %.3g" % float(worst_r))
+print("inline constexpr double small_residual_r[13] = {%s};" % ", ".join(c.hex() for c in r12))
+
+
+# kl_estimates on float input (include/kldiv/simd/float_lanes.hpp, small_float_grade_of): g on
+# [-1, 1] to degree 11, phi = l^2 g(l) directly.
+g11, _ = mp.chebyfit(g, [-1, 1], 12, error=True)
+g11 = [float(c) for c in reversed(g11)]
+worst_g = mp.mpf(0)
+for i in range(-2000, 2001):
+    t = mp.mpf(i) / 2000
+    worst_g = max(worst_g, abs((evaluate(g11, t) - g(t)) / g(t)))
+print("// g11: max relative error of g on [-1, 1]: %.3g" % float(worst_g))
+print("inline constexpr double phi_over_l2_unit_degree11[12] = {%s};" % ", ".join(c.hex() for c in g11))

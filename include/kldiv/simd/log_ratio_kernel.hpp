@@ -2,6 +2,7 @@
 // and centred sums of squares of k1, k2, k3 and the reverse estimator, vectorised per ISA.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -36,50 +37,73 @@ inline constexpr std::size_t block_size = 256;
 
 enum class block_mode { plain, clamped, general };
 
-/// Σv/count and Σ keep·(v − mean)² over n values (keep = null: all count), two passes. The sums
-/// run in independent lanes: a single running sum is a chain of dependent adds the compiler may
-/// not reorder, which made these loops the kernel's bottleneck.
-KLDIV_VECTOR_INLINE void mean_and_m2(const double* v, const double* keep, std::size_t n, double count, double& mean,
-                                     double& m2) noexcept {
-    mean = block_sum(v, n) / count;
+/// For each of the four value arrays: Σv/count and Σ keep·(v − mean)² over n values (keep =
+/// null: all count), two passes. The four arrays are summed side by side in eight-double lanes,
+/// four independent accumulators per pass: a single running sum is a chain of dependent adds the
+/// compiler may not reorder, and one chain per array was still latency-bound.
+KLDIV_VECTOR_INLINE void means_and_m2s(const double* const (&v)[4], const double* keep, std::size_t n, double count,
+                                       double (&mean)[4], double (&m2)[4]) noexcept {
 #if defined(__GNUC__) && !defined(__clang__)
-    typedef double lane_vector __attribute__((vector_size(32)));
-    constexpr std::size_t width = 4;
-    const std::size_t end = n - n % (2 * width);
-    lane_vector square_a{}, square_b{};
-    for (std::size_t i = 0; i < end; i += 2 * width) {
-        lane_vector a, b;
-        std::memcpy(&a, v + i, sizeof a);
-        std::memcpy(&b, v + i + width, sizeof b);
-        a -= mean, b -= mean;
-        if (keep) {
-            lane_vector ka, kb;
-            std::memcpy(&ka, keep + i, sizeof ka);
-            std::memcpy(&kb, keep + i + width, sizeof kb);
-            a *= ka, b *= kb;
+    typedef double lane_vector __attribute__((vector_size(64)));
+    constexpr std::size_t width = 8;
+    const std::size_t end = n - n % width;
+    const auto lane_total = [](const lane_vector& x) __attribute__((always_inline)) {
+        return ((x[0] + x[1]) + (x[2] + x[3])) + ((x[4] + x[5]) + (x[6] + x[7]));
+    };
+    lane_vector sums[4] = {};
+    for (std::size_t i = 0; i < end; i += width)
+        for (int s = 0; s < 4; ++s) {
+            lane_vector x;
+            std::memcpy(&x, v[s] + i, sizeof x);
+            sums[s] += x;
         }
-        square_a += a * a, square_b += b * b;
+    for (int s = 0; s < 4; ++s) {
+        double total = lane_total(sums[s]);
+        for (std::size_t i = end; i < n; ++i) total += v[s][i];
+        mean[s] = total / count;
     }
-    const lane_vector square_ab = square_a + square_b;
-    double squares = (square_ab[0] + square_ab[1]) + (square_ab[2] + square_ab[3]);
-    for (std::size_t i = end; i < n; ++i) {
-        const double d = (v[i] - mean) * (keep ? keep[i] : 1.0);
-        squares += d * d;
+    lane_vector squares[4] = {};
+    for (std::size_t i = 0; i < end; i += width) {
+        lane_vector k;
+        if (keep) std::memcpy(&k, keep + i, sizeof k);
+        for (int s = 0; s < 4; ++s) {
+            lane_vector x;
+            std::memcpy(&x, v[s] + i, sizeof x);
+            lane_vector d = x - mean[s];
+            if (keep) d *= k;  // loop-invariant: the compiler unswitches it
+            squares[s] += d * d;
+        }
     }
-    m2 = squares;
+    for (int s = 0; s < 4; ++s) {
+        double total = lane_total(squares[s]);
+        for (std::size_t i = end; i < n; ++i) {
+            const double d = (v[s][i] - mean[s]) * (keep ? keep[i] : 1.0);
+            total += d * d;
+        }
+        m2[s] = total;
+    }
 #else
-    double squares = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const double d = (v[i] - mean) * (keep ? keep[i] : 1.0);
-        squares += d * d;
+    for (int s = 0; s < 4; ++s) {
+        mean[s] = block_sum(v[s], n) / count;
+        double squares = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            const double d = (v[s][i] - mean[s]) * (keep ? keep[i] : 1.0);
+            squares += d * d;
+        }
+        m2[s] = squares;
     }
-    m2 = squares;
 #endif
 }
+
+/// At most this many samples of a double block with |ℓ| ≥ 1 are redone one by one; with more,
+/// the whole block is redone in the vectorised full-range path.
+inline constexpr std::size_t max_scalar_fixups = 8;
 
 /// One block (n ≤ block_size): values into stack arrays, then two passes (mean, then centred
 /// squares) — vectorisable loops, and M2 without the cancellation of Σv² − n·mean².
 /// plain: no options; clamped: ℓ clamped; general: clamp, weights and mask as given (null = off).
+/// Double input takes the cheap residuals (no reduction, |ℓ| < 1) for every sample first, then
+/// redoes the samples outside that range with the full-range residuals.
 template <bool UseFma, block_mode Mode, class T>
 KLDIV_VECTOR_INLINE void log_ratio_block(const T* log_q, const T* log_p, std::size_t n,
                                          const log_ratio_options& options, log_ratio_moments& out) noexcept {
@@ -87,19 +111,20 @@ KLDIV_VECTOR_INLINE void log_ratio_block(const T* log_q, const T* log_p, std::si
     const T* weights = static_cast<const T*>(options.weights);
     const std::uint8_t* mask = options.mask;
     const double limit = (Mode == block_mode::plain || !options.clamp) ? __builtin_inf() : options.clamp_limit;
-    std::uint64_t clamped = 0;
-    for (std::size_t i = 0; i < n; ++i) {
+    // ℓ of sample i after the clamp.
+    const auto log_ratio = [&](std::size_t i) __attribute__((always_inline)) {
         double l = static_cast<double>(log_p[i]) - static_cast<double>(log_q[i]);  // exact for float input
         if constexpr (Mode != block_mode::plain) {
-            clamped += (l > limit || l < -limit) ? 1 : 0;
             l = (l > limit) ? limit : l;
             l = (l < -limit) ? -limit : l;
         }
+        return l;
+    };
+    // Sample i's values into the arrays; returns its ℓ. Residuals(ℓ, φ, ρ).
+    const auto sample = [&](std::size_t i, auto residuals) __attribute__((always_inline)) {
+        const double l = log_ratio(i);
         double a = -l, b = 0.5 * l * l, c, d;
-        if constexpr (std::is_same_v<T, float>)
-            float_grade_residuals<UseFma>(l, c, d);  // 1e-14 relative: beyond float's own precision
-        else
-            expm1mx_and_rlogr_residual<UseFma>(l, c, d);
+        residuals(l, c, d);
         if constexpr (Mode == block_mode::general) {
             const double w = weights ? static_cast<double>(weights[i]) : 1.0;
             const bool use = mask ? mask[i] != 0 : true;
@@ -108,6 +133,37 @@ KLDIV_VECTOR_INLINE void log_ratio_block(const T* log_q, const T* log_p, std::si
             a = use ? a : 0.0, b = use ? b : 0.0, c = use ? c : 0.0, d = use ? d : 0.0;
         }
         v1[i] = a, v2[i] = b, v3[i] = c, v4[i] = d;
+        return l;
+    };
+    const auto full_range = [](double l, double& c, double& d) __attribute__((always_inline)) {
+        if constexpr (std::is_same_v<T, float>)
+            float_grade_residuals<UseFma>(l, c, d);  // 1e-14 relative: beyond float's own precision
+        else
+            expm1mx_and_rlogr_residual<UseFma>(l, c, d);
+    };
+    std::uint64_t clamped = 0;
+    if constexpr (Mode != block_mode::plain) {
+        for (std::size_t i = 0; i < n; ++i) {
+            const double l = static_cast<double>(log_p[i]) - static_cast<double>(log_q[i]);
+            clamped += (l > limit || l < -limit) ? 1 : 0;
+        }
+    }
+    if constexpr (std::is_same_v<T, float>) {
+        for (std::size_t i = 0; i < n; ++i) sample(i, full_range);
+    } else {
+        std::uint64_t outside = 0;  // samples with |ℓ| ≥ 1, inf or NaN
+        for (std::size_t i = 0; i < n; ++i) {
+            const double l = sample(
+                i, [](double x, double& c, double& d)
+                       __attribute__((always_inline)) { small_log_ratio_residuals<UseFma>(x, c, d); });
+            outside += (std::fabs(l) < small_residual_limit) ? 0 : 1;
+        }
+        if (outside > max_scalar_fixups) {
+            for (std::size_t i = 0; i < n; ++i) sample(i, full_range);
+        } else if (outside > 0) {
+            for (std::size_t i = 0; i < n; ++i)
+                if (!(std::fabs(log_ratio(i)) < small_residual_limit)) sample(i, full_range);
+        }
     }
     double count = static_cast<double>(n);
     if constexpr (Mode == block_mode::general) {
@@ -117,9 +173,8 @@ KLDIV_VECTOR_INLINE void log_ratio_block(const T* log_q, const T* log_p, std::si
     out.count = count;
     out.clamped = clamped;
     if (count == 0) return;
-    const double* values[4] = {v1, v2, v3, v4};
-    for (int s = 0; s < 4; ++s)
-        mean_and_m2(values[s], Mode == block_mode::general ? keep : nullptr, n, count, out.mean[s], out.m2[s]);
+    const double* const values[4] = {v1, v2, v3, v4};
+    means_and_m2s(values, Mode == block_mode::general ? keep : nullptr, n, count, out.mean, out.m2);
 }
 
 /// All blocks of n samples, each handed to sink(log_ratio_moments) in order.
@@ -148,40 +203,59 @@ KLDIV_VECTOR_INLINE void log_ratio_blocks(const T* log_q, const T* log_p, std::s
 inline constexpr std::size_t fast_block_size = 2048;
 
 /// Float input, no options: blocks of fast_block_size samples; ℓ, ½ℓ², φ and ρ evaluated in
-/// double lanes (float_grade_of: ≤ 1e-12 relative, far below a float ulp) and summed in lanes
-/// about a shift (the block's first values), so M2 = Σa² − (Σa)²/n keeps its digits.
-/// n must be a positive multiple of W. Returns false, leaving `out` unspecified, if any |ℓ|
-/// exceeds 640 or is not finite (then the caller runs the double-word path on the block).
-template <int W>
-KLDIV_VECTOR_INLINE void float_lanes_values(const float* log_q, const float* log_p, typename lanes<W>::hd (&value)[4],
-                                            double_range_watch<W>& watch) noexcept {
-    using L = lanes<W>;
-    const typename L::hd l = L::load_half(log_p) - L::load_half(log_q);  // exact
-    watch.see(l);
-    const auto r = float_grade_of<W>(l);
-    value[0] = l, value[1] = 0.5 * l * l, value[2] = r.phi, value[3] = r.rho;
-}
-
+/// double lanes (≤ 1e-13 relative, far below a float ulp) and summed in lanes about a shift
+/// (the block's first values), so M2 = Σa² − (Σa)²/n keeps its digits. Samples go in groups of
+/// four registers: a group with every |ℓ| < 1 takes small_float_grade_of (no reduction), any
+/// other group float_grade_of. n must be a positive multiple of W. Returns false, leaving `out`
+/// unspecified, if any |ℓ| exceeds 640 or is not finite (then the caller runs the double-word
+/// path on the block): ±inf and large |ℓ| can only be in groups of the second kind, which are
+/// watched; a NaN anywhere makes the sums NaN, which is checked at the end.
 template <int W>
 KLDIV_VECTOR_INLINE bool float_lanes_block(const float* log_q, const float* log_p, std::size_t n,
                                            log_ratio_moments& out) noexcept {
     using L = lanes<W>;
     using D = typename L::hd;
-    constexpr int H = W / 2;
+    constexpr std::size_t H = W / 2, group = 4;  // doubles per register, registers per group
     double_range_watch<W> watch;
-    D value[4], shift[4], sum[4] = {}, square[4] = {};
-    float_lanes_values<W>(log_q, log_p, value, watch);
-    for (int s = 0; s < 4; ++s) shift[s] = D{} + value[s][0];
-    for (std::size_t i = 0;;) {
+    D shift[4], sum[4] = {}, square[4] = {};
+    {
+        const D l = L::load_half(log_p) - L::load_half(log_q);
+        const auto r = float_grade_of<W>(l);
+        const D first[4] = {l, r.half_square, r.phi, r.rho};
+        for (int s = 0; s < 4; ++s) shift[s] = D{} + first[s][0];
+    }
+    const auto accumulate = [&](const D& l, const float_grade_lanes<D>& r) __attribute__((always_inline)) {
+        const D value[4] = {l, r.half_square, r.phi, r.rho};
         for (int s = 0; s < 4; ++s) {
             const D a = value[s] - shift[s];
             sum[s] += a;
             square[s] += a * a;
         }
-        i += H;
-        if (i >= n) break;
-        float_lanes_values<W>(log_q + i, log_p + i, value, watch);
-    }
+    };
+    // A group of R registers at sample i: the ranges checked once for the group.
+    const auto run_group = [&]<std::size_t R>(std::size_t i) __attribute__((always_inline)) {
+        D l[R], largest{};
+        for (std::size_t g = 0; g < R; ++g) {
+            l[g] = L::load_half(log_p + i + g * H) - L::load_half(log_q + i + g * H);  // exact
+            const D magnitude = L::abs(l[g]);
+            largest = (magnitude > largest) ? magnitude : largest;
+        }
+        if (L::any_at_least(largest, small_float_grade_limit)) {
+            for (std::size_t g = 0; g < R; ++g) {
+                watch.see(l[g]);
+                accumulate(l[g], float_grade_of<W>(l[g]));
+            }
+        } else {
+            for (std::size_t g = 0; g < R; ++g) accumulate(l[g], small_float_grade_of<W>(l[g]));
+        }
+    };
+    // n is a multiple of W = 2 registers: groups of 4 registers, then possibly one of 2.
+    std::size_t i = 0;
+    for (; n - i >= group * H; i += group * H) run_group.template operator()<group>(i);
+    if (i < n) run_group.template operator()<2>(i);
+    D nan_probe{};
+    for (int s = 0; s < 4; ++s) nan_probe += sum[s] - sum[s];  // NaN ℓ → NaN sums (others are finite here)
+    watch.see(nan_probe);
     if (!watch.in_range()) return false;
     const double count = static_cast<double>(n);
     out.count = count;
