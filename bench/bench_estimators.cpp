@@ -43,6 +43,29 @@ void kl_estimates_kldiv(benchmark::State& state) {
     state.SetLabel(kldiv::simd::name(kldiv::simd::active_isa()));
 }
 
+// The options RL code uses: a padding mask (one sample in eight is padding) and a clamp of ℓ.
+template <class T>
+void kl_estimates_kldiv_masked(benchmark::State& state) {
+    const data<T> d(static_cast<std::size_t>(state.range(0)));
+    std::vector<std::uint8_t> mask(d.log_q.size());
+    for (std::size_t i = 0; i < mask.size(); ++i) mask[i] = (i % 8 == 7) ? 0 : 1;
+    kldiv::kl_estimate_options<T> options;
+    options.mask = mask;
+    for (auto _ : state) benchmark::DoNotOptimize(kldiv::kl_estimates(d.log_q, d.log_p, options));
+    finish<T>(state);
+    state.SetLabel(kldiv::simd::name(kldiv::simd::active_isa()));
+}
+
+template <class T>
+void kl_estimates_kldiv_clamped(benchmark::State& state) {
+    const data<T> d(static_cast<std::size_t>(state.range(0)));
+    kldiv::kl_estimate_options<T> options;
+    options.clamp_log_ratio = 20.0;
+    for (auto _ : state) benchmark::DoNotOptimize(kldiv::kl_estimates(d.log_q, d.log_p, options));
+    finish<T>(state);
+    state.SetLabel(kldiv::simd::name(kldiv::simd::active_isa()));
+}
+
 template <class T>
 void streaming_read(benchmark::State& state) {  // Σ(log_p − log_q): the memory-bandwidth floor
     const data<T> d(static_cast<std::size_t>(state.range(0)));
@@ -100,6 +123,8 @@ void streaming_read_native(benchmark::State& state) {  // vectorised Σ(log_p �
 
 #define KLDIV_SIZES ->Arg(1 << 16)->Arg(1 << 24)->Arg(1 << 26)
 BENCHMARK(kl_estimates_kldiv<float>) KLDIV_SIZES;
+BENCHMARK(kl_estimates_kldiv_masked<float>)->Arg(1 << 16);
+BENCHMARK(kl_estimates_kldiv_clamped<float>)->Arg(1 << 16);
 BENCHMARK(k3_mean_eigen<float>) KLDIV_SIZES;
 BENCHMARK(k3_mean_std_exp<float>) KLDIV_SIZES;
 BENCHMARK(streaming_read<float>) KLDIV_SIZES;
@@ -110,6 +135,8 @@ BENCHMARK(k3_mean_eigen_native<double>) KLDIV_SIZES;
 BENCHMARK(streaming_read_native<double>) KLDIV_SIZES;
 #endif
 BENCHMARK(kl_estimates_kldiv<double>) KLDIV_SIZES;
+BENCHMARK(kl_estimates_kldiv_masked<double>)->Arg(1 << 16);
+BENCHMARK(kl_estimates_kldiv_clamped<double>)->Arg(1 << 16);
 BENCHMARK(k3_mean_eigen<double>) KLDIV_SIZES;
 BENCHMARK(k3_mean_std_exp<double>) KLDIV_SIZES;
 BENCHMARK(streaming_read<double>) KLDIV_SIZES;

@@ -221,6 +221,75 @@ TEST_CASE("options: clamp, importance weights, mask", "[estimators][kl_estimates
     }
 }
 
+// Every combination of options against a one-sample-at-a-time reference, float and double, on
+// every instruction set, at lengths around the lane and block sizes, with garbage (NaN, ±inf,
+// 1e30) in the log-probabilities and weights of masked samples.
+TEMPLATE_TEST_CASE("options on every instruction set: mask, weights, clamp and their combinations",
+                   "[estimators][kl_estimates][options]", double, float) {
+    using T = TestType;
+    struct combination {
+        bool mask, weights;
+        double clamp;  // 0 = none
+    };
+    const combination combinations[] = {{true, false, 0},    {false, true, 0}, {true, true, 0},
+                                        {false, false, 0.5}, {true, false, 3}, {true, true, 0.5}};
+    const T garbage[] = {std::numeric_limits<T>::quiet_NaN(), std::numeric_limits<T>::infinity(),
+                         -std::numeric_limits<T>::infinity(), T(1e30)};
+    for (const double spread : {0.2, 2.0}) {
+        std::mt19937_64 engine(31);
+        std::normal_distribution<double> normal(0.0, spread);
+        std::uniform_real_distribution<double> uniform(0.0, 2.0);
+        const std::size_t size = 5200;
+        std::vector<T> q(size), p(size), w(size);
+        std::vector<std::uint8_t> mask(size);
+        for (std::size_t i = 0; i < size; ++i) {
+            q[i] = static_cast<T>(normal(engine));
+            p[i] = static_cast<T>(normal(engine));
+            w[i] = static_cast<T>(uniform(engine));
+            mask[i] = (engine() % 8 == 0) ? 0 : 1;
+            if (!mask[i]) {  // padding holds anything
+                p[i] = garbage[engine() % 4];
+                w[i] = garbage[engine() % 4];
+            }
+        }
+        for (const auto set : available_isas()) {
+            kldiv::simd::limit_isa(set);
+            for (const auto& c : combinations) {
+                for (std::size_t offset : {0, 1}) {
+                    for (std::size_t n : {0, 1, 7, 16, 17, 33, 64, 255, 256, 257, 2049, 5000}) {
+                        kldiv::kl_estimate_options<T> options;
+                        if (c.mask) options.mask = std::span<const std::uint8_t>(mask.data() + offset, n);
+                        if (c.weights) options.weights = std::span<const T>(w.data() + offset, n);
+                        if (c.clamp > 0) options.clamp_log_ratio = c.clamp;
+                        const auto got = kldiv::kl_estimates(std::span<const T>(q.data() + offset, n),
+                                                             std::span<const T>(p.data() + offset, n), options);
+                        kldiv::kl_estimate_set want;
+                        for (std::size_t k = offset; k < offset + n; ++k) {
+                            if (c.mask && !mask[k]) continue;
+                            double l = double(p[k]) - double(q[k]);
+                            if (c.clamp > 0 && std::fabs(l) > c.clamp) {
+                                ++want.clamped;
+                                l = std::copysign(c.clamp, l);
+                            }
+                            const double weight = c.weights ? double(w[k]) : 1.0;
+                            want.k1.push(-l * weight);
+                            want.k2.push(0.5 * l * l * weight);
+                            want.k3.push(kldiv::expm1mx(l) * weight);
+                            want.reverse.push(kldiv::rlogr_residual(l) * weight);
+                        }
+                        INFO(kldiv::simd::name(set)
+                             << ", spread " << spread << ", mask " << c.mask << ", weights " << c.weights << ", clamp "
+                             << c.clamp << ", n = " << n << ", offset " << offset);
+                        check_close(got, want);
+                        CHECK(got.clamped == want.clamped);
+                    }
+                }
+            }
+        }
+    }
+    kldiv::simd::limit_isa(kldiv::simd::isa::avx512);
+}
+
 TEST_CASE("kl_estimates rejects mismatched inputs", "[estimators][kl_estimates][errors]") {
     const std::vector<double> a{0, 0}, b{0, 0, 0};
     CHECK_THROWS_WITH(kldiv::kl_estimates(a, b), Catch::Contains("different sizes (2 and 3)"));

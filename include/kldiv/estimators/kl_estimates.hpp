@@ -33,7 +33,7 @@ struct kl_estimate_set {
     running_stats k2;       ///< ½ℓ²: biased estimate of KL[q‖p]
     running_stats k3;       ///< eˡ − 1 − ℓ: unbiased for KL[q‖p], never negative
     running_stats reverse;  ///< r·ℓ − (r − 1): unbiased for KL[p‖q] (samples still from q)
-    std::uint64_t clamped = 0;  ///< how many samples had ℓ clamped (0 unless a clamp was asked)
+    std::uint64_t clamped = 0;  ///< how many (unmasked) samples had ℓ clamped (0 unless a clamp was asked)
 
     /// Combines with estimates over disjoint samples (chunks, threads, machines).
     void merge(const kl_estimate_set& other) noexcept {
@@ -54,7 +54,8 @@ struct kl_estimate_options {
     /// Importance weights w = q(x)/μ(x) when the samples come from a behaviour policy μ; empty
     /// for on-policy samples. Each per-sample value is multiplied by its weight.
     std::span<const T> weights;
-    /// Which samples count (non-zero) and which are padding (0); empty to use all.
+    /// Which samples count (non-zero) and which are padding (0); empty to use all. Padding may
+    /// hold anything (NaN, ±inf) in log_q, log_p and weights: none of it is used or counted.
     std::span<const std::uint8_t> mask;
 };
 

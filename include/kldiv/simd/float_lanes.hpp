@@ -34,6 +34,7 @@ struct vector_types<4> {
     typedef float ff __attribute__((vector_size(16)));
     typedef double hd __attribute__((vector_size(16)));
     typedef std::int64_t hi __attribute__((vector_size(16)));
+    typedef std::uint8_t hb __attribute__((vector_size(2)));
 };
 template <>
 struct vector_types<8> {
@@ -41,6 +42,7 @@ struct vector_types<8> {
     typedef float ff __attribute__((vector_size(32)));
     typedef double hd __attribute__((vector_size(32)));
     typedef std::int64_t hi __attribute__((vector_size(32)));
+    typedef std::uint8_t hb __attribute__((vector_size(4)));
 };
 template <>
 struct vector_types<16> {
@@ -48,6 +50,7 @@ struct vector_types<16> {
     typedef float ff __attribute__((vector_size(64)));
     typedef double hd __attribute__((vector_size(64)));
     typedef std::int64_t hi __attribute__((vector_size(64)));
+    typedef std::uint8_t hb __attribute__((vector_size(8)));
 };
 
 template <int W>
@@ -55,7 +58,8 @@ struct lanes {
     using hf = typename vector_types<W>::hf;  // W/2 floats
     using ff = typename vector_types<W>::ff;  // W floats: one register
     using hd = typename vector_types<W>::hd;  // W/2 doubles: one register
-    using hi = typename vector_types<W>::hi;
+    using hi = typename vector_types<W>::hi;  // W/2 int64: lane masks (−1 or 0)
+    using hb = typename vector_types<W>::hb;  // W/2 bytes
 
     /// W/2 floats from p, widened to doubles.
     KLDIV_VECTOR_INLINE static hd load_half(const float* p) noexcept {
@@ -76,6 +80,21 @@ struct lanes {
     KLDIV_VECTOR_INLINE static void store_half(float* p, const hd& v) noexcept {
         const hf narrow = __builtin_convertvector(v, hf);
         std::memcpy(p, &narrow, sizeof narrow);
+    }
+    /// The lane mask (−1 where the byte is non-zero) of W/2 bytes from p.
+    KLDIV_VECTOR_INLINE static hi load_mask(const std::uint8_t* p) noexcept {
+        hb bytes;
+        std::memcpy(&bytes, p, sizeof bytes);
+        return __builtin_convertvector(bytes, hi) != 0;
+    }
+    /// v where mask is set, +0 elsewhere (bitwise: NaN and inf lanes are cleared too).
+    KLDIV_VECTOR_INLINE static hd keep_where(const hi& mask, const hd& v) noexcept {
+        hi bits;
+        std::memcpy(&bits, &v, sizeof bits);
+        bits &= mask;
+        hd result;
+        std::memcpy(&result, &bits, sizeof result);
+        return result;
     }
     KLDIV_VECTOR_INLINE static hd abs(const hd& v) noexcept {
         hi bits;
@@ -108,6 +127,11 @@ struct lanes {
     }
     KLDIV_VECTOR_INLINE static double lane_sum(const hd& v) noexcept {
         double total = 0;
+        for (int j = 0; j < W / 2; ++j) total += v[j];
+        return total;
+    }
+    KLDIV_VECTOR_INLINE static std::int64_t lane_sum(const hi& v) noexcept {
+        std::int64_t total = 0;
         for (int j = 0; j < W / 2; ++j) total += v[j];
         return total;
     }

@@ -11,6 +11,7 @@
 #include "kldiv/simd/block_sum.hpp"
 #include "kldiv/simd/dispatch.hpp"
 #include "kldiv/simd/float_lanes.hpp"
+#include "kldiv/simd/ratio_residual.hpp"
 #include "kldiv/simd/residuals.hpp"
 
 namespace kldiv::simd {
@@ -34,8 +35,6 @@ struct log_ratio_options {
 namespace detail {
 
 inline constexpr std::size_t block_size = 256;
-
-enum class block_mode { plain, clamped, general };
 
 /// For each of the four value arrays: Σv/count and Σ keep·(v − mean)² over n values (keep =
 /// null: all count), two passes. The four arrays are summed side by side in eight-double lanes,
@@ -101,22 +100,39 @@ inline constexpr std::size_t max_scalar_fixups = 8;
 
 /// One block (n ≤ block_size): values into stack arrays, then two passes (mean, then centred
 /// squares) — vectorisable loops, and M2 without the cancellation of Σv² − n·mean².
-/// plain: no options; clamped: ℓ clamped; general: clamp, weights and mask as given (null = off).
-/// Double input takes the cheap residuals (no reduction, |ℓ| < 1) for every sample first, then
-/// redoes the samples outside that range with the full-range residuals.
-template <bool UseFma, block_mode Mode, class T>
+/// Clamp: ℓ clamped to ±options.clamp_limit when options.clamp; Weights, Mask: the option is
+/// given (each combination is its own instantiation, so the loops stay branch-free and
+/// vectorise). A masked sample's log-probabilities and weight are never read into the
+/// arithmetic (padding may hold anything). Double input takes the cheap residuals (no
+/// reduction, |ℓ| < 1) for every sample first, then redoes the samples outside that range with
+/// the full-range residuals.
+template <bool UseFma, bool Clamp, bool Weights, bool Mask, class T>
 KLDIV_VECTOR_INLINE void log_ratio_block(const T* log_q, const T* log_p, std::size_t n,
                                          const log_ratio_options& options, log_ratio_moments& out) noexcept {
     alignas(64) double v1[block_size], v2[block_size], v3[block_size], v4[block_size], keep[block_size];
     const T* weights = static_cast<const T*>(options.weights);
     const std::uint8_t* mask = options.mask;
-    const double limit = (Mode == block_mode::plain || !options.clamp) ? __builtin_inf() : options.clamp_limit;
-    // ℓ of sample i after the clamp.
+    const double limit = (Clamp && options.clamp) ? options.clamp_limit : __builtin_inf();
+    // The mask as doubles first: a loop mixing bytes and doubles is vectorised for the bytes
+    // (32 per step) and spills.
+    if constexpr (Mask)
+        for (std::size_t i = 0; i < n; ++i) keep[i] = (mask[i] != 0) ? 1.0 : 0.0;
+    const auto used = [&](std::size_t i) __attribute__((always_inline)) {
+        if constexpr (Mask)
+            return keep[i] != 0.0;
+        else
+            return true;
+    };
+    // ℓ of sample i before the clamp (0 for a masked sample) and after it.
+    const auto raw_log_ratio = [&](std::size_t i) __attribute__((always_inline)) {
+        const double l = static_cast<double>(log_p[i]) - static_cast<double>(log_q[i]);  // exact for float input
+        return blend(used(i), l, 0.0);
+    };
     const auto log_ratio = [&](std::size_t i) __attribute__((always_inline)) {
-        double l = static_cast<double>(log_p[i]) - static_cast<double>(log_q[i]);  // exact for float input
-        if constexpr (Mode != block_mode::plain) {
-            l = (l > limit) ? limit : l;
-            l = (l < -limit) ? -limit : l;
+        double l = raw_log_ratio(i);
+        if constexpr (Clamp) {
+            l = blend(l > limit, limit, l);
+            l = blend(l < -limit, -limit, l);
         }
         return l;
     };
@@ -125,12 +141,9 @@ KLDIV_VECTOR_INLINE void log_ratio_block(const T* log_q, const T* log_p, std::si
         const double l = log_ratio(i);
         double a = -l, b = 0.5 * l * l, c, d;
         residuals(l, c, d);
-        if constexpr (Mode == block_mode::general) {
-            const double w = weights ? static_cast<double>(weights[i]) : 1.0;
-            const bool use = mask ? mask[i] != 0 : true;
+        if constexpr (Weights) {
+            const double w = blend(used(i), static_cast<double>(weights[i]), 0.0);
             a *= w, b *= w, c *= w, d *= w;
-            keep[i] = use ? 1.0 : 0.0;
-            a = use ? a : 0.0, b = use ? b : 0.0, c = use ? c : 0.0, d = use ? d : 0.0;
         }
         v1[i] = a, v2[i] = b, v3[i] = c, v4[i] = d;
         return l;
@@ -142,10 +155,10 @@ KLDIV_VECTOR_INLINE void log_ratio_block(const T* log_q, const T* log_p, std::si
             expm1mx_and_rlogr_residual<UseFma>(l, c, d);
     };
     std::uint64_t clamped = 0;
-    if constexpr (Mode != block_mode::plain) {
+    if (Clamp && options.clamp) {
         for (std::size_t i = 0; i < n; ++i) {
-            const double l = static_cast<double>(log_p[i]) - static_cast<double>(log_q[i]);
-            clamped += (l > limit || l < -limit) ? 1 : 0;
+            // One comparison: `l > limit || l < -limit` short-circuits into branches that stay scalar.
+            clamped += (std::fabs(raw_log_ratio(i)) > limit) ? 1 : 0;
         }
     }
     if constexpr (std::is_same_v<T, float>) {
@@ -166,100 +179,158 @@ KLDIV_VECTOR_INLINE void log_ratio_block(const T* log_q, const T* log_p, std::si
         }
     }
     double count = static_cast<double>(n);
-    if constexpr (Mode == block_mode::general) {
-        count = 0;
-        for (std::size_t i = 0; i < n; ++i) count += keep[i];
-    }
+    if constexpr (Mask) count = block_sum(keep, n);  // exact: a sum of at most 256 ones
     out.count = count;
     out.clamped = clamped;
     if (count == 0) return;
     const double* const values[4] = {v1, v2, v3, v4};
-    means_and_m2s(values, Mode == block_mode::general ? keep : nullptr, n, count, out.mean, out.m2);
+    means_and_m2s(values, Mask ? keep : nullptr, n, count, out.mean, out.m2);
+}
+
+/// Runs Block::template run<Clamp, Weights, Mask>(...) for the options given: the plain path
+/// (no options) and the clamp-only path have their own instantiations, so options cost the
+/// plain path nothing; with weights or a mask the clamp is checked at run time.
+template <class Block, class... Args>
+KLDIV_VECTOR_INLINE void with_options(const log_ratio_options& options, Args&&... args) noexcept {
+    const bool weights = options.weights != nullptr, mask = options.mask != nullptr;
+    if (weights && mask)
+        Block::template run<true, true, true>(static_cast<Args&&>(args)...);
+    else if (weights)
+        Block::template run<true, true, false>(static_cast<Args&&>(args)...);
+    else if (mask)
+        Block::template run<true, false, true>(static_cast<Args&&>(args)...);
+    else if (options.clamp)
+        Block::template run<true, false, false>(static_cast<Args&&>(args)...);
+    else
+        Block::template run<false, false, false>(static_cast<Args&&>(args)...);
 }
 
 /// All blocks of n samples, each handed to sink(log_ratio_moments) in order.
 template <bool UseFma, class T, class Sink>
+struct log_ratio_blocks_body {
+    template <bool Clamp, bool Weights, bool Mask>
+    KLDIV_VECTOR_INLINE static void run(const T* log_q, const T* log_p, std::size_t n, const log_ratio_options& options,
+                                        Sink& sink) noexcept {
+        for (std::size_t start = 0; start < n; start += block_size) {
+            const std::size_t count = (n - start < block_size) ? n - start : block_size;
+            log_ratio_options shifted = options;
+            if (Weights) shifted.weights = static_cast<const T*>(options.weights) + start;
+            if (Mask) shifted.mask = options.mask + start;
+            log_ratio_moments block;
+            log_ratio_block<UseFma, Clamp, Weights, Mask>(log_q + start, log_p + start, count, shifted, block);
+            sink(block);
+        }
+    }
+};
+
+template <bool UseFma, class T, class Sink>
 KLDIV_VECTOR_INLINE void log_ratio_blocks(const T* log_q, const T* log_p, std::size_t n,
                                           const log_ratio_options& options, Sink& sink) noexcept {
-    const bool general = options.weights != nullptr || options.mask != nullptr;
-    for (std::size_t start = 0; start < n; start += block_size) {
-        const std::size_t count = (n - start < block_size) ? n - start : block_size;
-        log_ratio_options shifted = options;
-        if (options.weights) shifted.weights = static_cast<const T*>(options.weights) + start;
-        if (options.mask) shifted.mask = options.mask + start;
-        log_ratio_moments block;
-        // The plain path gets its own instantiation so that options cost it nothing.
-        if (general)
-            log_ratio_block<UseFma, block_mode::general>(log_q + start, log_p + start, count, shifted, block);
-        else if (options.clamp)
-            log_ratio_block<UseFma, block_mode::clamped>(log_q + start, log_p + start, count, shifted, block);
-        else
-            log_ratio_block<UseFma, block_mode::plain>(log_q + start, log_p + start, count, shifted, block);
-        sink(block);
-    }
+    with_options<log_ratio_blocks_body<UseFma, T, Sink>>(options, log_q, log_p, n, options, sink);
 }
 
 #if defined(KLDIV_HAVE_FLOAT_LANES)
 inline constexpr std::size_t fast_block_size = 2048;
 
-/// Float input, no options: blocks of fast_block_size samples; ℓ, ½ℓ², φ and ρ evaluated in
-/// double lanes (≤ 1e-13 relative, far below a float ulp) and summed in lanes about a shift
-/// (the block's first values), so M2 = Σa² − (Σa)²/n keeps its digits. Samples go in groups of
-/// four registers: a group with every |ℓ| < 1 takes small_float_grade_of (no reduction), any
-/// other group float_grade_of. n must be a positive multiple of W. Returns false, leaving `out`
-/// unspecified, if any |ℓ| exceeds 640 or is not finite (then the caller runs the double-word
-/// path on the block): ±inf and large |ℓ| can only be in groups of the second kind, which are
-/// watched; a NaN anywhere makes the sums NaN, which is checked at the end.
-template <int W>
-KLDIV_VECTOR_INLINE bool float_lanes_block(const float* log_q, const float* log_p, std::size_t n,
+/// Float input: blocks of fast_block_size samples; ℓ, ½ℓ², φ and ρ evaluated in double lanes
+/// (≤ 1e-13 relative, far below a float ulp) and summed in lanes about a shift (the block's
+/// first values), so M2 = Σa² − (Σa)²/n keeps its digits. Samples go in groups of four
+/// registers: a group with every |ℓ| < 1 takes small_float_grade_of (no reduction), any other
+/// group float_grade_of. Options as log_ratio_block: masked lanes get ℓ = 0 and weight 0 before
+/// any arithmetic and are left out of every sum; the clamp applies to the others.
+/// n must be a positive multiple of W. Returns false, leaving `out` unspecified, if any |ℓ|
+/// exceeds 640 or is not finite (then the caller runs log_ratio_block on the block): ±inf and
+/// large |ℓ| can only be in groups of the second kind, which are watched; a NaN anywhere (or a
+/// non-finite weight) makes the sums non-finite, which is checked at the end.
+template <int W, bool Clamp, bool Weights, bool Mask>
+KLDIV_VECTOR_INLINE bool float_lanes_block(const float* log_q, const float* log_p, const float* weights,
+                                           const std::uint8_t* mask, std::size_t n, double limit,
                                            log_ratio_moments& out) noexcept {
     using L = lanes<W>;
     using D = typename L::hd;
+    using I = typename L::hi;
     constexpr std::size_t H = W / 2, group = 4;  // doubles per register, registers per group
     double_range_watch<W> watch;
     D shift[4], sum[4] = {}, square[4] = {};
+    I kept{}, clamped{};  // −(number of kept samples), −(number clamped), per lane
+    // The register of samples at i: ℓ (masked, clamped), its weight and its mask.
+    struct register_input {
+        D l, w;
+        I keep;
+    };
+    const auto load = [&](std::size_t i) __attribute__((always_inline)) {
+        register_input in;
+        in.l = L::load_half(log_p + i) - L::load_half(log_q + i);  // exact
+        if constexpr (Mask) {
+            in.keep = L::load_mask(mask + i);
+            in.l = L::keep_where(in.keep, in.l);
+        }
+        if constexpr (Clamp) {
+            clamped += L::abs(in.l) > limit;
+            in.l = (in.l > limit) ? D{} + limit : in.l;
+            in.l = (in.l < -limit) ? D{} - limit : in.l;
+        }
+        if constexpr (Weights) {
+            in.w = L::load_half(weights + i);
+            if constexpr (Mask) in.w = L::keep_where(in.keep, in.w);
+        }
+        return in;
+    };
+    const auto values =
+        [](const register_input& in, const float_grade_lanes<D>& r, D(&value)[4]) __attribute__((always_inline)) {
+        value[0] = in.l, value[1] = r.half_square, value[2] = r.phi, value[3] = r.rho;
+        if constexpr (Weights)
+            for (int s = 0; s < 4; ++s) value[s] *= in.w;
+    };
     {
-        const D l = L::load_half(log_p) - L::load_half(log_q);
-        const auto r = float_grade_of<W>(l);
-        const D first[4] = {l, r.half_square, r.phi, r.rho};
-        for (int s = 0; s < 4; ++s) shift[s] = D{} + first[s][0];
+        const register_input first = load(0);
+        D value[4];
+        values(first, float_grade_of<W>(first.l), value);
+        for (int s = 0; s < 4; ++s) shift[s] = D{} + value[s][0];
+        clamped = I{};  // counted again in the main loop
     }
-    const auto accumulate = [&](const D& l, const float_grade_lanes<D>& r) __attribute__((always_inline)) {
-        const D value[4] = {l, r.half_square, r.phi, r.rho};
+    const auto accumulate = [&](const register_input& in, const float_grade_lanes<D>& r)
+        __attribute__((always_inline)) {
+        D value[4];
+        values(in, r, value);
         for (int s = 0; s < 4; ++s) {
-            const D a = value[s] - shift[s];
+            D a = value[s] - shift[s];
+            if constexpr (Mask) a = L::keep_where(in.keep, a);
             sum[s] += a;
             square[s] += a * a;
         }
+        if constexpr (Mask) kept += in.keep;
     };
     // A group of R registers at sample i: the ranges checked once for the group.
     const auto run_group = [&]<std::size_t R>(std::size_t i) __attribute__((always_inline)) {
-        D l[R], largest{};
+        register_input in[R];
+        D largest{};
         for (std::size_t g = 0; g < R; ++g) {
-            l[g] = L::load_half(log_p + i + g * H) - L::load_half(log_q + i + g * H);  // exact
-            const D magnitude = L::abs(l[g]);
+            in[g] = load(i + g * H);
+            const D magnitude = L::abs(in[g].l);
             largest = (magnitude > largest) ? magnitude : largest;
         }
         if (L::any_at_least(largest, small_float_grade_limit)) {
             for (std::size_t g = 0; g < R; ++g) {
-                watch.see(l[g]);
-                accumulate(l[g], float_grade_of<W>(l[g]));
+                watch.see(in[g].l);
+                accumulate(in[g], float_grade_of<W>(in[g].l));
             }
         } else {
-            for (std::size_t g = 0; g < R; ++g) accumulate(l[g], small_float_grade_of<W>(l[g]));
+            for (std::size_t g = 0; g < R; ++g) accumulate(in[g], small_float_grade_of<W>(in[g].l));
         }
     };
     // n is a multiple of W = 2 registers: groups of 4 registers, then possibly one of 2.
     std::size_t i = 0;
     for (; n - i >= group * H; i += group * H) run_group.template operator()<group>(i);
     if (i < n) run_group.template operator()<2>(i);
-    D nan_probe{};
-    for (int s = 0; s < 4; ++s) nan_probe += sum[s] - sum[s];  // NaN ℓ → NaN sums (others are finite here)
-    watch.see(nan_probe);
+    D probe{};
+    for (int s = 0; s < 4; ++s) probe += sum[s] - sum[s];  // NaN ℓ or a non-finite weight → NaN
+    watch.see(probe);
     if (!watch.in_range()) return false;
-    const double count = static_cast<double>(n);
+    const double count = Mask ? static_cast<double>(-L::lane_sum(kept)) : static_cast<double>(n);
     out.count = count;
-    out.clamped = 0;
+    out.clamped = static_cast<std::uint64_t>(-L::lane_sum(clamped));
+    if (count == 0) return true;
     for (int s = 0; s < 4; ++s) {
         const double total = L::lane_sum(sum[s]);
         out.mean[s] = shift[s][0] + total / count;
@@ -272,22 +343,35 @@ KLDIV_VECTOR_INLINE bool float_lanes_block(const float* log_q, const float* log_
     return true;
 }
 
-struct float_lanes_body {
-    template <int W, class Sink>
+template <int W, class Sink>
+struct float_lanes_blocks {
+    template <bool Clamp, bool Weights, bool Mask>
     KLDIV_VECTOR_INLINE static void run(const float* log_q, const float* log_p, std::size_t n,
                                         const log_ratio_options& options, Sink& sink) noexcept {
+        const float* weights = static_cast<const float*>(options.weights);
+        const std::uint8_t* mask = options.mask;
+        const double limit = options.clamp ? options.clamp_limit : __builtin_inf();
+        // The options shifted to sample `at`, for log_ratio_block.
+        const auto options_at = [&](std::size_t at) {
+            log_ratio_options shifted = options;
+            if (Weights) shifted.weights = weights + at;
+            if (Mask) shifted.mask = mask + at;
+            return shifted;
+        };
+        // 0/1 = no FMA is the portable choice for log_ratio_block here: these are not the hot paths.
         std::size_t start = 0;
         const std::size_t vector_end = n - n % W;
         while (start < vector_end) {
             const std::size_t count = (vector_end - start < fast_block_size) ? vector_end - start : fast_block_size;
             log_ratio_moments block;
-            if (float_lanes_block<W>(log_q + start, log_p + start, count, block)) {
+            if (float_lanes_block<W, Clamp, Weights, Mask>(log_q + start, log_p + start,
+                                                           Weights ? weights + start : nullptr,
+                                                           Mask ? mask + start : nullptr, count, limit, block)) {
                 sink(block);
             } else {
                 for (std::size_t sub = start; sub < start + count; sub += block_size) {
                     const std::size_t m = (start + count - sub < block_size) ? start + count - sub : block_size;
-                    // 0/1 = no FMA is the portable choice here: this rare path is not the hot one.
-                    log_ratio_block<false, block_mode::plain>(log_q + sub, log_p + sub, m, options, block);
+                    log_ratio_block<false, Clamp, Weights, Mask>(log_q + sub, log_p + sub, m, options_at(sub), block);
                     sink(block);
                 }
             }
@@ -295,9 +379,18 @@ struct float_lanes_body {
         }
         if (start < n) {
             log_ratio_moments block;
-            log_ratio_block<false, block_mode::plain>(log_q + start, log_p + start, n - start, options, block);
+            log_ratio_block<false, Clamp, Weights, Mask>(log_q + start, log_p + start, n - start, options_at(start),
+                                                         block);
             sink(block);
         }
+    }
+};
+
+struct float_lanes_body {
+    template <int W, class Sink>
+    KLDIV_VECTOR_INLINE static void run(const float* log_q, const float* log_p, std::size_t n,
+                                        const log_ratio_options& options, Sink& sink) noexcept {
+        with_options<float_lanes_blocks<W, Sink>>(options, log_q, log_p, n, options, sink);
     }
 };
 #endif
@@ -320,10 +413,8 @@ template <class T, class Sink>
 void log_ratio_kernel(const T* log_q, const T* log_p, std::size_t n, const log_ratio_options& options, Sink&& sink) {
 #if defined(KLDIV_HAVE_FLOAT_LANES)
     if constexpr (std::is_same_v<T, float>) {
-        if (!options.clamp && options.weights == nullptr && options.mask == nullptr) {
-            detail::dispatch_lanes<detail::float_lanes_body>(log_q, log_p, n, options, sink);
-            return;
-        }
+        detail::dispatch_lanes<detail::float_lanes_body>(log_q, log_p, n, options, sink);
+        return;
     }
 #endif
     detail::dispatch<detail::log_ratio_body>(log_q, log_p, n, options, sink);
