@@ -26,8 +26,8 @@ def g(t):
     return (mp.exp(t) - 1 - t) / t**2
 
 
-def fit(f, degree):
-    coefficients, _ = mp.chebyfit(f, [-half_ln2, half_ln2], degree + 1, error=True)
+def fit(f, degree, half_width=half_ln2):
+    coefficients, _ = mp.chebyfit(f, [-half_width, half_width], degree + 1, error=True)
     # chebyfit returns the highest power first.
     return [float(c) for c in reversed(coefficients)]
 
@@ -39,10 +39,10 @@ def evaluate(coefficients, t):
     return result
 
 
-def worst_relative(coefficients, f, transform=lambda t, v: v):
+def worst_relative(coefficients, f, transform=lambda t, v: v, half_width=half_ln2):
     worst = mp.mpf(0)
     for i in range(-2000, 2001):
-        t = half_ln2 * i / 2000
+        t = half_width * i / 2000
         exact = transform(t, f(t))
         if exact == 0:
             continue
@@ -71,23 +71,15 @@ def r(t):
     return ((mp.exp(t) - 1 - t - t * t / 2) / t**3 - mp.mpf(1) / 6) / t
 
 
-r12, _ = mp.chebyfit(r, [-1, 1], 13, error=True)
-r12 = [float(c) for c in reversed(r12)]
-worst_r = mp.mpf(0)
-for i in range(-2000, 2001):
-    t = mp.mpf(i) / 2000
-    worst_r = max(worst_r, abs((evaluate(r12, t) - r(t)) / r(t)))
+r12 = fit(r, 12, half_width=mp.mpf(1))
+worst_r = worst_relative(r12, r, half_width=mp.mpf(1))
 print("// r12: max relative error of r on [-1, 1]: %.3g" % float(worst_r))
 print("inline constexpr double small_residual_r[13] = {%s};" % ", ".join(c.hex() for c in r12))
 
 
 # kl_estimates on float input (include/kldiv/simd/float_lanes.hpp, small_float_grade_of): g on
 # [-1, 1] to degree 11, phi = l^2 g(l) directly.
-g11, _ = mp.chebyfit(g, [-1, 1], 12, error=True)
-g11 = [float(c) for c in reversed(g11)]
-worst_g = mp.mpf(0)
-for i in range(-2000, 2001):
-    t = mp.mpf(i) / 2000
-    worst_g = max(worst_g, abs((evaluate(g11, t) - g(t)) / g(t)))
+g11 = fit(g, 11, half_width=mp.mpf(1))
+worst_g = worst_relative(g11, g, half_width=mp.mpf(1))
 print("// g11: max relative error of g on [-1, 1]: %.3g" % float(worst_g))
 print("inline constexpr double phi_over_l2_unit_degree11[12] = {%s};" % ", ".join(c.hex() for c in g11))

@@ -205,7 +205,7 @@ inline constexpr double phi_over_t2_degree8[9] = {0x1.0000000000000p-1,  0x1.555
 template <class HD>
 struct float_grade_lanes {
     HD phi, rho;
-    HD half_square;  // ℓ²/2 (k2), which both evaluations have at hand
+    HD square;  // ℓ² (2·k2), which both evaluations have at hand
 };
 
 template <int W>
@@ -219,7 +219,7 @@ KLDIV_VECTOR_INLINE float_grade_lanes<typename lanes<W>::hd> float_grade_of(cons
     float_grade_lanes<D> out;
     out.phi = (r.k == 0.0) ? phi_t : (e - 1.0) - l;
     out.rho = (r.k == 0.0) ? rho_t : (l - 1.0) * e + 1.0;
-    out.half_square = 0.5 * l * l;
+    out.square = l * l;
     return out;
 }
 
@@ -234,8 +234,8 @@ inline constexpr double phi_over_l2_unit_degree11[12] = {
 inline constexpr double small_float_grade_limit = 1.0;
 
 /// φ(ℓ) and ρ(ℓ) as float_grade_of, for |ℓ| < 1 only and at half its cost: no reduction,
-/// φ = ℓ²·g(ℓ) and ρ = ℓ² + (ℓ − 1)·φ (an identity; it cancels by at most 3.8× at ℓ = −1), to about
-/// 1e-13 relative. Other lanes get unspecified values.
+/// φ = ℓ²·g(ℓ) and ρ = ℓ² + (ℓ − 1)·φ (an identity; it cancels by at most 3.8× at ℓ = −1), to
+/// about 1e-13 relative. Other lanes get unspecified values.
 template <int W>
 KLDIV_VECTOR_INLINE float_grade_lanes<typename lanes<W>::hd> small_float_grade_of(
     const typename lanes<W>::hd& l) noexcept {
@@ -244,7 +244,7 @@ KLDIV_VECTOR_INLINE float_grade_lanes<typename lanes<W>::hd> small_float_grade_o
     float_grade_lanes<D> out;
     out.phi = square * horner_lanes<W>(l, phi_over_l2_unit_degree11);
     out.rho = (l - 1.0) * out.phi + square;
-    out.half_square = 0.5 * square;
+    out.square = square;
     return out;
 }
 

@@ -232,11 +232,11 @@ KLDIV_VECTOR_INLINE void log_ratio_blocks(const T* log_q, const T* log_p, std::s
 #if defined(KLDIV_HAVE_FLOAT_LANES)
 inline constexpr std::size_t fast_block_size = 2048;
 
-/// Float input: blocks of fast_block_size samples; ℓ, ½ℓ², φ and ρ evaluated in double lanes
-/// (≤ 1e-13 relative, far below a float ulp) and summed in lanes about a shift (the block's
-/// first values), so M2 = Σa² − (Σa)²/n keeps its digits. Samples go in groups of four
-/// registers: a group with every |ℓ| < 1 takes small_float_grade_of (no reduction), any other
-/// group float_grade_of. Options as log_ratio_block: masked lanes get ℓ = 0 and weight 0 before
+/// Float input: blocks of fast_block_size samples; ℓ, ℓ² (k2 = ℓ²/2, scaled at the end), φ and ρ
+/// evaluated in double lanes (≤ 1e-13 relative, far below a float ulp) and summed in lanes about
+/// a shift (the block's first values), so M2 = Σa² − (Σa)²/n keeps its digits. Samples go in
+/// groups of four registers: a group with every |ℓ| < 1 takes small_float_grade_of (no
+/// reduction), any other group float_grade_of. Options as log_ratio_block: masked lanes get ℓ = 0 and weight 0 before
 /// any arithmetic and are left out of every sum; the clamp applies to the others.
 /// n must be a positive multiple of W. Returns false, leaving `out` unspecified, if any |ℓ|
 /// exceeds 640 or is not finite (then the caller runs log_ratio_block on the block): ±inf and
@@ -278,7 +278,8 @@ KLDIV_VECTOR_INLINE bool float_lanes_block(const float* log_q, const float* log_
     };
     const auto values =
         [](const register_input& in, const float_grade_lanes<D>& r, D(&value)[4]) __attribute__((always_inline)) {
-        value[0] = in.l, value[1] = r.half_square, value[2] = r.phi, value[3] = r.rho;
+        value[0] = in.l, value[1] = r.square, value[2] = r.phi,
+        value[3] = r.rho;  // ℓ², not k2 = ℓ²/2: scaled at the end
         if constexpr (Weights)
             for (int s = 0; s < 4; ++s) value[s] *= in.w;
     };
@@ -339,7 +340,8 @@ KLDIV_VECTOR_INLINE bool float_lanes_block(const float* log_q, const float* log_
         // Values past 10¹⁵⁴ overflow their squares: M2 is then +inf, as a Welford update gives.
         out.m2[s] = (squares == __builtin_inf()) ? squares : (m2 > 0 ? m2 : 0.0);
     }
-    out.mean[0] = -out.mean[0];  // k1 = −ℓ
+    out.mean[0] = -out.mean[0];             // k1 = −ℓ
+    out.mean[1] *= 0.5, out.m2[1] *= 0.25;  // k2 = ℓ²/2 (exact scalings; one multiply less per register)
     return true;
 }
 
