@@ -106,7 +106,8 @@ struct lanes {
     }
     /// Whether any lane of v is ≥ limit (NaN lanes may or may not count): the lane maximum folded
     /// in halves by shuffles, one comparison.
-    KLDIV_VECTOR_INLINE static bool any_at_least(hd v, double limit) noexcept {
+    KLDIV_VECTOR_INLINE static bool any_at_least(const hd& values, double limit) noexcept {
+        hd v = values;
         if constexpr (W == 16) {
             const hd upper = __builtin_shufflevector(v, v, 4, 5, 6, 7, 0, 1, 2, 3);
             v = (v > upper) ? v : upper;

@@ -94,10 +94,6 @@ KLDIV_VECTOR_INLINE void means_and_m2s(const double* const (&v)[4], const double
 #endif
 }
 
-/// At most this many samples of a double block with |ℓ| ≥ 1 are redone one by one; with more,
-/// the whole block is redone in the vectorised full-range path.
-inline constexpr std::size_t max_scalar_fixups = 8;
-
 /// One block (n ≤ block_size): values into stack arrays, then two passes (mean, then centred
 /// squares) — vectorisable loops, and M2 without the cancellation of Σv² − n·mean².
 /// Clamp: ℓ clamped to ±options.clamp_limit when options.clamp; Weights, Mask: the option is
@@ -164,19 +160,17 @@ KLDIV_VECTOR_INLINE void log_ratio_block(const T* log_q, const T* log_p, std::si
     if constexpr (std::is_same_v<T, float>) {
         for (std::size_t i = 0; i < n; ++i) sample(i, full_range);
     } else {
-        std::uint64_t outside = 0;  // samples with |ℓ| ≥ 1, inf or NaN
-        for (std::size_t i = 0; i < n; ++i) {
-            const double l = sample(
-                i, [](double x, double& c, double& d)
-                       __attribute__((always_inline)) { small_log_ratio_residuals<UseFma>(x, c, d); });
-            outside += (std::fabs(l) < small_residual_limit) ? 0 : 1;
-        }
-        if (outside > max_scalar_fixups) {
-            for (std::size_t i = 0; i < n; ++i) sample(i, full_range);
-        } else if (outside > 0) {
-            for (std::size_t i = 0; i < n; ++i)
-                if (!(std::fabs(log_ratio(i)) < small_residual_limit)) sample(i, full_range);
-        }
+        // Samples with |ℓ| ≥ 1, inf or NaN take the full-range residuals.
+        cheap_or_full(
+            n,
+            [&](std::size_t i) __attribute__((always_inline)) {
+                sample(
+                    i, [](double x, double& c, double& d)
+                           __attribute__((always_inline)) { small_log_ratio_residuals<UseFma>(x, c, d); });
+            },
+            [&](std::size_t i) __attribute__((always_inline)) { sample(i, full_range); },
+            [&](std::size_t i)
+                __attribute__((always_inline)) { return !(std::fabs(log_ratio(i)) < small_residual_limit); });
     }
     double count = static_cast<double>(n);
     if constexpr (Mask) count = block_sum(keep, n);  // exact: a sum of at most 256 ones

@@ -273,6 +273,28 @@ KLDIV_VECTOR_INLINE void small_log_ratio_residuals(double l, double& phi, double
     rho = multiply_add<UseFma>(0.5, t1, multiply_add<UseFma>(cm_head.hi, h, rho_low));
 }
 
+/// At most this many elements of a block outside the cheap residuals' range are redone one by
+/// one; with more, the whole block is redone in the vectorised full-range loop.
+inline constexpr std::size_t max_scalar_fixups = 8;
+
+/// Elements 0 … n−1 of a block, each by cheap(i) or full(i): a first pass counts the elements
+/// outside the cheap evaluation's range (outside(i)); with more than max_scalar_fixups the block
+/// goes to full(i) whole, else cheap(i) runs for every element and full(i) redoes the few.
+/// Every loop is one the vectoriser takes (the count is a lane sum of 0/1).
+template <class Cheap, class Full, class Outside>
+KLDIV_VECTOR_INLINE void cheap_or_full(std::size_t n, Cheap&& cheap, Full&& full, Outside&& outside) noexcept {
+    std::uint64_t count = 0;
+    for (std::size_t i = 0; i < n; ++i) count += outside(i) ? 1 : 0;
+    if (count > max_scalar_fixups) {
+        for (std::size_t i = 0; i < n; ++i) full(i);
+        return;
+    }
+    for (std::size_t i = 0; i < n; ++i) cheap(i);
+    if (count > 0)
+        for (std::size_t i = 0; i < n; ++i)
+            if (outside(i)) full(i);
+}
+
 /// φ(l) and ρ(l) to about 1e-14 relative — far beyond float precision — for float inputs, at a
 /// third of the cost of the double-word path: e^l from a plain reduced polynomial, then
 /// φ = (e^l − 1) − l and ρ = 1 + (l − 1)e^l where those cancel by less than a factor 10
