@@ -2,6 +2,7 @@
 // and centred sums of squares of k1, k2, k3 and the reverse estimator, vectorised per ISA.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -100,8 +101,9 @@ KLDIV_VECTOR_INLINE void means_and_m2s(const double* const (&v)[4], const double
 /// given (each combination is its own instantiation, so the loops stay branch-free and
 /// vectorise). A masked sample's log-probabilities and weight are never read into the
 /// arithmetic (padding may hold anything). Double input takes the cheap residuals (no
-/// reduction, |ℓ| < 1) for every sample first, then redoes the samples outside that range with
-/// the full-range residuals.
+/// reduction, |ℓ| < 1) when at most max_scalar_fixups samples of the block lie outside that
+/// range (those few are redone with the full-range residuals), else the full-range residuals for
+/// the whole block (cheap_or_full).
 template <bool UseFma, bool Clamp, bool Weights, bool Mask, class T>
 KLDIV_VECTOR_INLINE void log_ratio_block(const T* log_q, const T* log_p, std::size_t n,
                                          const log_ratio_options& options, log_ratio_moments& out) noexcept {
@@ -110,9 +112,10 @@ KLDIV_VECTOR_INLINE void log_ratio_block(const T* log_q, const T* log_p, std::si
     const std::uint8_t* mask = options.mask;
     const double limit = (Clamp && options.clamp) ? options.clamp_limit : __builtin_inf();
     // The mask as doubles first: a loop mixing bytes and doubles is vectorised for the bytes
-    // (32 per step) and spills.
+    // (32 per step) and spills. An integer min and a conversion: GCC 12 leaves `mask[i] != 0`
+    // (as a select or a bool) as a branch here.
     if constexpr (Mask)
-        for (std::size_t i = 0; i < n; ++i) keep[i] = (mask[i] != 0) ? 1.0 : 0.0;
+        for (std::size_t i = 0; i < n; ++i) keep[i] = static_cast<double>(std::min<unsigned>(mask[i], 1u));
     const auto used = [&](std::size_t i) __attribute__((always_inline)) {
         if constexpr (Mask)
             return keep[i] != 0.0;
