@@ -145,9 +145,8 @@ struct double_range_watch {
     static constexpr double fast_limit = 640.0;
     using L = lanes<W>;
     typename L::hd largest{}, non_finite{};
-    KLDIV_VECTOR_INLINE void see(const typename L::hd& l) noexcept { see(l, L::abs(l)); }
-    /// The same with |l| already at hand; `magnitude` may also be the lane maximum of several |l|.
-    KLDIV_VECTOR_INLINE void see(const typename L::hd& l, const typename L::hd& magnitude) noexcept {
+    KLDIV_VECTOR_INLINE void see(const typename L::hd& l) noexcept {
+        const typename L::hd magnitude = L::abs(l);
         largest = (magnitude > largest) ? magnitude : largest;
         non_finite += l - l;
     }
