@@ -17,8 +17,8 @@
 namespace kldiv::simd {
 namespace detail {
 
-/// The full-range path: any T, every input. For double arrays, run() first takes the cheap
-/// residuals without a reduction (|x| < 1) in blocks and redoes the other elements here.
+/// full_range: any T, every input. run: for double arrays, blocks of 256 take the cheap
+/// residuals without a reduction (|x| < 1) or full_range, as cheap_or_full decides.
 template <bool Reverse>
 struct residual_array_body {
     template <bool UseFma, class T>

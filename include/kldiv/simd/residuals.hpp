@@ -274,7 +274,7 @@ KLDIV_VECTOR_INLINE void small_log_ratio_residuals(double l, double& phi, double
 }
 
 /// At most this many elements of a block outside the cheap residuals' range are redone one by
-/// one; with more, the whole block is redone in the vectorised full-range loop.
+/// one; with more, the whole block takes the vectorised full-range loop instead (cheap_or_full).
 inline constexpr std::size_t max_scalar_fixups = 8;
 
 /// Elements 0 … n−1 of a block, each by cheap(i) or full(i): a first pass counts the elements
