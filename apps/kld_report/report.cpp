@@ -25,6 +25,7 @@ namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 constexpr float float_inf = std::numeric_limits<float>::infinity();
+constexpr float nan_f = std::numeric_limits<float>::quiet_NaN();
 
 // ---------------------------------------------------------------------------------------------
 // One row: validation, maximum and top-K in one pass.
@@ -37,8 +38,9 @@ struct top_entry {
 /// Scans a row once: returns the index of the first NaN or +inf (n if none; the caller reports
 /// it), and fills `best` with the k largest entries, largest first, ties in favour of the lower
 /// index (llama.cpp's argmax rule). Entries of −inf never enter: an outcome of probability 0 is
-/// nobody's top choice, so a row with fewer than k finite logits has a shorter list.
-std::size_t scan_row(const float* v, std::size_t n, std::size_t k, std::vector<top_entry>& best) {
+/// nobody's top choice, so a row with fewer than k finite logits has a shorter list; neither do
+/// a quantized row's absent entries (value `absent`; pass NaN when there are none).
+std::size_t scan_row(const float* v, std::size_t n, std::size_t k, float absent, std::vector<top_entry>& best) {
     best.clear();
     float threshold = -float_inf;  // the k-th largest so far; entering takes strictly more
     constexpr std::size_t block = 16;
@@ -46,7 +48,7 @@ std::size_t scan_row(const float* v, std::size_t n, std::size_t k, std::vector<t
     const auto visit = [&](std::size_t j) -> bool {
         const float x = v[j];
         if (!(x < float_inf)) return false;  // NaN or +inf
-        if (!(x > threshold)) return true;
+        if (!(x > threshold) || x == absent) return true;
         std::size_t at = 0;
         while (at < best.size() && best[at].value >= x) ++at;  // after equal values: lower index first
         if (best.size() == k) best.pop_back();                   // at ≤ k − 1 since x > best[k − 1]
@@ -245,14 +247,14 @@ per_token_values compute_per_token(const logit_source& base, const logit_source&
     const auto process_row = [&](std::size_t r, scratch& s) {
         const logit_row p = base.row(r, s.base);
         const logit_row q = test.row(r, s.test);
-        const std::size_t bad_p = scan_row(p.values, n, k_max, s.top_base);
+        const std::size_t bad_p = scan_row(p.values, n, k_max, p.has_absent ? p.absent_value : nan_f, s.top_base);
         if (bad_p < n)
             throw input_error(base.name(), base.value_offset(r, bad_p), "a finite or −inf logit (row " + std::to_string(r) + ")",
                               std::isnan(p.values[bad_p]) ? "NaN" : "+inf");
         if (s.top_base.empty())
             throw input_error(base.name(), base.value_offset(r, 0),
                               "a row with a finite logit (row " + std::to_string(r) + ")", "only −inf");
-        const std::size_t bad_q = scan_row(q.values, n, k_max, s.top_test);
+        const std::size_t bad_q = scan_row(q.values, n, k_max, q.has_absent ? q.absent_value : nan_f, s.top_test);
         if (bad_q < n)
             throw input_error(test.name(), test.value_offset(r, bad_q), "a finite or −inf logit (row " + std::to_string(r) + ")",
                               std::isnan(q.values[bad_q]) ? "NaN" : "+inf");
