@@ -12,12 +12,12 @@
 #include <string>
 #include <vector>
 
-#include "kld_report/byte_io.hpp"
-#include "kld_report/float16.hpp"
-#include "kld_report/input_error.hpp"
-#include "kld_report/llama_kld.hpp"
-#include "kld_report/mapped_file.hpp"
-#include "kld_report/npy.hpp"
+#include "byte_io.hpp"
+#include "float16.hpp"
+#include "input_error.hpp"
+#include "llama_kld.hpp"
+#include "mapped_file.hpp"
+#include "npy.hpp"
 
 namespace kld_report {
 

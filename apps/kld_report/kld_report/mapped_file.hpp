@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kld_report/input_error.hpp"
+#include "input_error.hpp"
 
 namespace kld_report {
 

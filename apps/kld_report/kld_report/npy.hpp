@@ -14,8 +14,8 @@
 #include <string_view>
 #include <vector>
 
-#include "kld_report/byte_io.hpp"
-#include "kld_report/input_error.hpp"
+#include "byte_io.hpp"
+#include "input_error.hpp"
 
 namespace kld_report {
 

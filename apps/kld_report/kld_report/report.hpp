@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "kld_report/logit_source.hpp"
-#include "kld_report/statistics.hpp"
+#include "logit_source.hpp"
+#include "statistics.hpp"
 
 namespace kld_report {
 
