@@ -4,4 +4,5 @@
 
 #include "kldiv/estimators/f_divergence.hpp"
 #include "kldiv/estimators/gradients.hpp"
+#include "kldiv/estimators/kl_estimator.hpp"
 #include "kldiv/estimators/kl_estimates.hpp"

@@ -106,6 +106,10 @@ TEST_CASE("off-policy gradients with importance weights", "[estimators][gradient
     check_equal(expected_gradient(kl_estimator::k3, gradient_mode::weighted_loss, q, p, q), qp);
     // Rewards off-policy: the weight makes k1 unbiased again.
     check_equal(expected_gradient(kl_estimator::k1, gradient_mode::reward, q, p, behaviour), qp);
+    // The reverse estimator r·ℓ − (r − 1), weighted: ∇E_μ[w·ρ] = ∇KL[p‖q], off- and on-policy.
+    check_equal(expected_gradient(kl_estimator::reverse, gradient_mode::weighted_loss, q, p, behaviour),
+                grad_kl_pq(q, p));
+    check_equal(expected_gradient(kl_estimator::reverse, gradient_mode::weighted_loss, q, p, q), grad_kl_pq(q, p));
 }
 
 TEST_CASE("score_coefficients over arrays", "[estimators][gradients]") {

@@ -359,3 +359,70 @@ TEST_CASE("double input: per-sample k3 and reverse values within 2 ulp of quad, 
         }
     kldiv::simd::limit_isa(kldiv::simd::isa::avx512);
 }
+
+TEMPLATE_TEST_CASE("estimator subsets: what is asked for equals the all-four run, the rest stays empty",
+                   "[estimators][kl_estimates][subsets]", double, float) {
+    using T = TestType;
+    using kldiv::kl_estimator;
+    const kldiv::test::isa_guard guard;
+    kldiv::random_engine engine(31);
+    // Mostly |ℓ| < 1 (the fast paths), a few wide values (the full-range paths), lengths around
+    // the lane and block sizes, and with/without a mask (the subsets' own kernels, then the
+    // options' all-four kernel).
+    const std::vector<kldiv::kl_estimator_set> subsets{
+        kl_estimator::k3, kl_estimator::k1 | kl_estimator::k3, kl_estimator::k3 | kl_estimator::reverse,
+        kl_estimator::k2 | kl_estimator::reverse, kl_estimator::k1, kldiv::kl_estimator_set::all()};
+    for (const auto set : kldiv::test::available_isas()) {
+        kldiv::simd::limit_isa(set);
+        for (const std::size_t n : {1u, 7u, 255u, 257u, 2047u, 2049u, 5000u}) {
+            std::vector<T> log_q(n), log_p(n);
+            std::vector<std::uint8_t> mask(n);
+            for (std::size_t i = 0; i < n; ++i) {
+                const double spread = (i % 97 == 5) ? 3.0 : 0.3;
+                log_q[i] = static_cast<T>(-1.0 + 0.1 * kldiv::standard_normal(engine));
+                log_p[i] = static_cast<T>(static_cast<double>(log_q[i]) + spread * kldiv::standard_normal(engine));
+                mask[i] = (i % 5 != 3);
+            }
+            for (const bool masked : {false, true}) {
+                kldiv::kl_estimate_options<T> all_options, options;
+                if (masked) all_options.mask = options.mask = mask;
+                const auto all = kldiv::kl_estimates(log_q, log_p, all_options);
+                const kldiv::running_stats* all_fields[4] = {&all.k1, &all.k2, &all.k3, &all.reverse};
+                for (const auto subset : subsets) {
+                    options.estimators = subset;
+                    const auto some = kldiv::kl_estimates(log_q, log_p, options);
+                    const kldiv::running_stats* fields[4] = {&some.k1, &some.k2, &some.k3, &some.reverse};
+                    for (unsigned s = 0; s < 4; ++s) {
+                        INFO(kldiv::simd::name(set) << ", n = " << n << (masked ? ", masked" : "") << ", subset bits "
+                                                    << subset.bits() << ", statistic " << s);
+                        if (subset.contains(static_cast<kl_estimator>(s))) {
+                            CHECK(fields[s]->count() == all_fields[s]->count());
+                            CHECK(fields[s]->mean() == Approx(all_fields[s]->mean()).epsilon(1e-15).margin(1e-300));
+                            if (n > 1)
+                                CHECK(fields[s]->variance() ==
+                                      Approx(all_fields[s]->variance()).epsilon(1e-14).margin(1e-300));
+                        } else {
+                            CHECK(fields[s]->count() == 0);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+TEST_CASE("estimator sets: one converts, | combines, empty is rejected", "[estimators][kl_estimates][subsets]") {
+    using kldiv::kl_estimator;
+    kldiv::kl_estimate_options<double> options;
+    CHECK(options.estimators == kldiv::kl_estimator_set::all());
+    options.estimators = kl_estimator::k3;
+    CHECK(options.estimators.contains(kl_estimator::k3));
+    CHECK_FALSE(options.estimators.contains(kl_estimator::k1));
+    options.estimators = kl_estimator::k1 | kl_estimator::k3;
+    CHECK(options.estimators.bits() == 5u);
+    options.estimators = options.estimators | kl_estimator::reverse;
+    CHECK(options.estimators.contains(kl_estimator::reverse));
+    options.estimators = kldiv::kl_estimator_set{};
+    const std::vector<double> x{0.1, 0.2};
+    CHECK_THROWS_WITH(kldiv::kl_estimates(x, x, options), Catch::Contains("kl_estimates: options.estimators names no estimator"));
+}

@@ -9,11 +9,10 @@
 #include "kldiv/core/error.hpp"
 #include "kldiv/core/expm1mx.hpp"
 #include "kldiv/discrete/vector_input.hpp"
+#include "kldiv/estimators/kl_estimator.hpp"
 
 namespace kldiv {
 
-/// Schulman's estimators of KL[q_θ‖p] from samples of q_θ (ℓ = log p − log q_θ, r = eˡ).
-enum class kl_estimator { k1, k2, k3 };
 
 /// How the per-sample estimate enters the objective.
 enum class gradient_mode {
@@ -28,13 +27,15 @@ enum class gradient_mode {
 };
 
 /// The coefficient c of one sample: its gradient contribution is c·s, s = ∇θ log q_θ(x).
-/// With ∇ℓ = −s and ∇w = w·s, and ∇k = c_k·s where c_k1 = 1, c_k2 = −ℓ, c_k3 = 1 − r:
+/// With ∇ℓ = −s and ∇w = w·s, and ∇k = c_k·s where c_k1 = 1, c_k2 = −ℓ, c_k3 = 1 − r,
+/// c_reverse = −r·ℓ:
 /// loss: c = w·c_k; weighted_loss: c = w·(k + c_k); reward: c = w·k.
 /// What their expectations target (docs/estimators.md has the table, proven by exact enumeration
 /// in tests/estimators/test_gradients.cpp): on-policy as a loss, k1 → 0, k2 → ∇KL[q‖p],
 /// k3 → ∇KL[p‖q] (the forward direction); as a reward, k1 → ∇KL[q‖p], k3 → ∇KL[q‖p] − ∇KL[p‖q];
 /// off-policy as a weighted_loss, k1 and k3 → ∇KL[q‖p] (∇(w·k3) = w·k1·s), k2 does not;
-/// sg(w)·k2 (loss with a weight) has the same gradient as w·k3.
+/// sg(w)·k2 (loss with a weight) has the same gradient as w·k3; the reverse estimator as a
+/// weighted_loss (on- or off-policy) → ∇KL[p‖q] (its c is w·(1 − r), exactly).
 /// Accuracy: r·ℓ-type terms via expm1/expm1mx, ≤ 4 ulp relative. ℓ = ±inf give ±inf or NaN as the
 /// mathematics does (inf − inf is NaN).
 inline double score_coefficient(kl_estimator estimator, gradient_mode mode, double log_q, double log_p,
@@ -45,13 +46,17 @@ inline double score_coefficient(kl_estimator estimator, gradient_mode mode, doub
         case kl_estimator::k1: value = -l, derivative = 1.0; break;
         case kl_estimator::k2: value = 0.5 * l * l, derivative = -l; break;
         case kl_estimator::k3: value = expm1mx(l), derivative = -std::expm1(l); break;
+        case kl_estimator::reverse: value = rlogr_residual(l), derivative = -std::exp(l) * l; break;
     }
     const double w = importance_weight;
     switch (mode) {
         case gradient_mode::loss: return w * derivative;
         case gradient_mode::weighted_loss:
-            // k3 + c_k3 = eˡ − 1 − ℓ + 1 − eˡ = −ℓ exactly: use it rather than cancelling.
-            return w * (estimator == kl_estimator::k3 ? -l : value + derivative);
+            // k3 + c_k3 = eˡ − 1 − ℓ + 1 − eˡ = −ℓ and reverse + c_reverse = 1 − eˡ exactly: use
+            // those rather than cancelling.
+            if (estimator == kl_estimator::k3) return w * -l;
+            if (estimator == kl_estimator::reverse) return w * -std::expm1(l);
+            return w * (value + derivative);
         case gradient_mode::reward: return w * value;
     }
     return 0;

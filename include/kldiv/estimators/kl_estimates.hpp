@@ -12,6 +12,7 @@
 #include "kldiv/core/error.hpp"
 #include "kldiv/core/running_stats.hpp"
 #include "kldiv/discrete/vector_input.hpp"
+#include "kldiv/estimators/kl_estimator.hpp"
 #include "kldiv/simd/log_ratio_kernel.hpp"
 
 namespace kldiv {
@@ -48,6 +49,12 @@ struct kl_estimate_set {
 /// Options for kl_estimates, all off by default (the plain path pays nothing for them).
 template <real T>
 struct kl_estimate_options {
+    /// Which statistics to compute: `kl_estimator::k3`, `kl_estimator::k1 | kl_estimator::k3`, …
+    /// (default: all four). The others stay empty (count 0). Pay for what you ask: without the
+    /// other options, k3 alone, k1 + k3, k3 + reverse and all four each run a kernel that
+    /// computes nothing else; other sets (and any set with a mask, weights or a clamp) compute
+    /// all four and keep those asked for.
+    kl_estimator_set estimators = kl_estimator_set::all();
     /// Clamp ℓ to [−c, c] before anything is computed from it (as RL code does before exp);
     /// the number of clamped samples is reported. A clamp changes the estimate: off by default.
     std::optional<double> clamp_log_ratio;
@@ -61,13 +68,13 @@ struct kl_estimate_options {
 
 namespace detail {
 
-inline void absorb(kl_estimate_set& set, const simd::log_ratio_moments& block) noexcept {
+inline void absorb(kl_estimate_set& set, const simd::log_ratio_moments& block, kl_estimator_set wanted) noexcept {
     if (block.count > 0) {
         const auto n = static_cast<std::uint64_t>(block.count);
-        set.k1.merge(running_stats::from_moments(n, block.mean[0], block.m2[0]));
-        set.k2.merge(running_stats::from_moments(n, block.mean[1], block.m2[1]));
-        set.k3.merge(running_stats::from_moments(n, block.mean[2], block.m2[2]));
-        set.reverse.merge(running_stats::from_moments(n, block.mean[3], block.m2[3]));
+        running_stats* const fields[4] = {&set.k1, &set.k2, &set.k3, &set.reverse};
+        for (unsigned s = 0; s < 4; ++s)
+            if (wanted.contains(static_cast<kl_estimator>(s)))
+                fields[s]->merge(running_stats::from_moments(n, block.mean[s], block.m2[s]));
     }
     set.clamped += block.clamped;
 }
@@ -88,9 +95,11 @@ template <real T>
     }
     kernel_options.weights = options.weights.empty() ? nullptr : options.weights.data();
     kernel_options.mask = options.mask.empty() ? nullptr : options.mask.data();
+    kernel_options.statistics = options.estimators.bits();
     kl_estimate_set set;
+    const kl_estimator_set wanted = options.estimators;
     simd::log_ratio_kernel(log_q.data(), log_p.data(), log_q.size(), kernel_options,
-                           [&set](const simd::log_ratio_moments& block) { detail::absorb(set, block); });
+                           [&set, wanted](const simd::log_ratio_moments& block) { detail::absorb(set, block, wanted); });
     return set;
 }
 
@@ -111,8 +120,9 @@ template <real T>
 /// negative; ℓ = −inf (p = 0 at a sample) gives k1 = k2 = k3 = +inf and reverse 1; ℓ = +inf
 /// gives +inf for k3 and reverse and −inf for k1; NaN propagates (statistics become NaN).
 /// Runs on the widest instruction set the CPU has (simd::active_isa()).
-/// Throws kldiv::domain_error if sizes differ (weights and mask too, when given) or a clamp
-/// is not positive.
+/// options.estimators chooses which statistics are computed (the rest stay empty, count 0).
+/// Throws kldiv::domain_error if sizes differ (weights and mask too, when given), a clamp
+/// is not positive, or options.estimators is empty.
 template <real_vector Q, real_vector P>
 [[nodiscard]] kl_estimate_set kl_estimates(const Q& log_q, const P& log_p,
                                            const kl_estimate_options<vector_value_t<Q>>& options = {}) {
@@ -129,6 +139,7 @@ template <real_vector Q, real_vector P>
                      options.mask.size());
     if (options.clamp_log_ratio && !(*options.clamp_log_ratio > 0))
         detail::fail("kl_estimates", "clamp_log_ratio must be positive", *options.clamp_log_ratio);
+    if (options.estimators.empty()) detail::fail("kl_estimates", "options.estimators names no estimator");
     return unchecked::kl_estimates(q, p, options);
 }
 

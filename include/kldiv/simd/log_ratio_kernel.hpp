@@ -25,8 +25,16 @@ struct log_ratio_moments {
     std::uint64_t clamped = 0;
 };
 
+/// Bits of log_ratio_options::statistics: which of the four the caller wants.
+inline constexpr unsigned k1_statistic = 1, k2_statistic = 2, k3_statistic = 4, reverse_statistic = 8,
+                          all_statistics = 15;
+
 /// What the kernel is asked to do beyond the plain path.
 struct log_ratio_options {
+    /// Which statistics to compute (bits above); the others are left at count 0. The plain
+    /// path has its own instantiation for k3 alone, k1 + k3, k3 + reverse and all four; other
+    /// sets, and every set with options, compute all four and drop the rest.
+    unsigned statistics = all_statistics;
     bool clamp = false;
     double clamp_limit = 0;              // ℓ is clamped to [−limit, limit] when clamp is set
     const void* weights = nullptr;       // same element type as the log-probabilities, or null
@@ -41,8 +49,11 @@ inline constexpr std::size_t block_size = 256;
 /// null: all count), two passes. The four arrays are summed side by side in eight-double lanes,
 /// four independent accumulators per pass: a single running sum is a chain of dependent adds the
 /// compiler may not reorder, and one chain per array was still latency-bound.
+template <unsigned Stats = all_statistics>
 KLDIV_VECTOR_INLINE void means_and_m2s(const double* const (&v)[4], const double* keep, std::size_t n, double count,
                                        double (&mean)[4], double (&m2)[4]) noexcept {
+    // Statistics not asked for (Stats) are skipped in every loop: the tests are compile-time.
+    constexpr auto wanted = [](int s) { return ((Stats >> s) & 1u) != 0; };
 #if defined(__GNUC__) && !defined(__clang__)
     typedef double lane_vector __attribute__((vector_size(64)));
     constexpr std::size_t width = 8;
@@ -53,11 +64,13 @@ KLDIV_VECTOR_INLINE void means_and_m2s(const double* const (&v)[4], const double
     lane_vector sums[4] = {};
     for (std::size_t i = 0; i < end; i += width)
         for (int s = 0; s < 4; ++s) {
+            if (!wanted(s)) continue;
             lane_vector x;
             std::memcpy(&x, v[s] + i, sizeof x);
             sums[s] += x;
         }
     for (int s = 0; s < 4; ++s) {
+        if (!wanted(s)) continue;
         double total = lane_total(sums[s]);
         for (std::size_t i = end; i < n; ++i) total += v[s][i];
         mean[s] = total / count;
@@ -67,6 +80,7 @@ KLDIV_VECTOR_INLINE void means_and_m2s(const double* const (&v)[4], const double
         lane_vector k;
         if (keep) std::memcpy(&k, keep + i, sizeof k);
         for (int s = 0; s < 4; ++s) {
+            if (!wanted(s)) continue;
             lane_vector x;
             std::memcpy(&x, v[s] + i, sizeof x);
             lane_vector d = x - mean[s];
@@ -75,6 +89,7 @@ KLDIV_VECTOR_INLINE void means_and_m2s(const double* const (&v)[4], const double
         }
     }
     for (int s = 0; s < 4; ++s) {
+        if (!wanted(s)) continue;
         double total = lane_total(squares[s]);
         for (std::size_t i = end; i < n; ++i) {
             const double d = (v[s][i] - mean[s]) * (keep ? keep[i] : 1.0);
@@ -84,6 +99,7 @@ KLDIV_VECTOR_INLINE void means_and_m2s(const double* const (&v)[4], const double
     }
 #else
     for (int s = 0; s < 4; ++s) {
+        if (!wanted(s)) continue;
         mean[s] = block_sum(v[s], n) / count;
         double squares = 0;
         for (std::size_t i = 0; i < n; ++i) {
@@ -104,7 +120,7 @@ KLDIV_VECTOR_INLINE void means_and_m2s(const double* const (&v)[4], const double
 /// reduction, |ℓ| < 1) when at most max_scalar_fixups samples of the block lie outside that
 /// range (those few are redone with the full-range residuals), else the full-range residuals for
 /// the whole block (cheap_or_full).
-template <bool UseFma, bool Clamp, bool Weights, bool Mask, class T>
+template <bool UseFma, bool Clamp, bool Weights, bool Mask, unsigned Stats, class T>
 KLDIV_VECTOR_INLINE void log_ratio_block(const T* log_q, const T* log_p, std::size_t n,
                                          const log_ratio_options& options, log_ratio_moments& out) noexcept {
     alignas(64) double v1[block_size], v2[block_size], v3[block_size], v4[block_size], keep[block_size];
@@ -144,7 +160,11 @@ KLDIV_VECTOR_INLINE void log_ratio_block(const T* log_q, const T* log_p, std::si
             const double w = blend(used(i), static_cast<double>(weights[i]), 0.0);
             a *= w, b *= w, c *= w, d *= w;
         }
-        v1[i] = a, v2[i] = b, v3[i] = c, v4[i] = d;
+        // Only the statistics asked for are stored (and so computed: the rest is dead code).
+        if constexpr ((Stats & k1_statistic) != 0) v1[i] = a;
+        if constexpr ((Stats & k2_statistic) != 0) v2[i] = b;
+        if constexpr ((Stats & k3_statistic) != 0) v3[i] = c;
+        if constexpr ((Stats & reverse_statistic) != 0) v4[i] = d;
         return l;
     };
     const auto full_range = [](double l, double& c, double& d) __attribute__((always_inline)) {
@@ -181,31 +201,39 @@ KLDIV_VECTOR_INLINE void log_ratio_block(const T* log_q, const T* log_p, std::si
     out.clamped = clamped;
     if (count == 0) return;
     const double* const values[4] = {v1, v2, v3, v4};
-    means_and_m2s(values, Mask ? keep : nullptr, n, count, out.mean, out.m2);
+    means_and_m2s<Stats>(values, Mask ? keep : nullptr, n, count, out.mean, out.m2);
 }
 
-/// Runs Block::template run<Clamp, Weights, Mask>(...) for the options given: the plain path
-/// (no options) and the clamp-only path have their own instantiations, so options cost the
-/// plain path nothing; with weights or a mask the clamp is checked at run time.
+/// Runs Block::template run<Clamp, Weights, Mask, Stats>(...) for the options given: the plain
+/// path (no options) and the clamp-only path have their own instantiations, so options cost the
+/// plain path nothing; with weights or a mask the clamp is checked at run time. The plain path
+/// also has one instantiation per statistics set users ask for (k3; k1 + k3; k3 + reverse; all),
+/// which computes nothing else; any other set computes all four.
 template <class Block, class... Args>
 KLDIV_VECTOR_INLINE void with_options(const log_ratio_options& options, Args&&... args) noexcept {
     const bool weights = options.weights != nullptr, mask = options.mask != nullptr;
     if (weights && mask)
-        Block::template run<true, true, true>(static_cast<Args&&>(args)...);
+        Block::template run<true, true, true, all_statistics>(static_cast<Args&&>(args)...);
     else if (weights)
-        Block::template run<true, true, false>(static_cast<Args&&>(args)...);
+        Block::template run<true, true, false, all_statistics>(static_cast<Args&&>(args)...);
     else if (mask)
-        Block::template run<true, false, true>(static_cast<Args&&>(args)...);
+        Block::template run<true, false, true, all_statistics>(static_cast<Args&&>(args)...);
     else if (options.clamp)
-        Block::template run<true, false, false>(static_cast<Args&&>(args)...);
+        Block::template run<true, false, false, all_statistics>(static_cast<Args&&>(args)...);
+    else if (options.statistics == k3_statistic)
+        Block::template run<false, false, false, k3_statistic>(static_cast<Args&&>(args)...);
+    else if (options.statistics == (k1_statistic | k3_statistic))
+        Block::template run<false, false, false, k1_statistic | k3_statistic>(static_cast<Args&&>(args)...);
+    else if (options.statistics == (k3_statistic | reverse_statistic))
+        Block::template run<false, false, false, k3_statistic | reverse_statistic>(static_cast<Args&&>(args)...);
     else
-        Block::template run<false, false, false>(static_cast<Args&&>(args)...);
+        Block::template run<false, false, false, all_statistics>(static_cast<Args&&>(args)...);
 }
 
 /// All blocks of n samples, each handed to sink(log_ratio_moments) in order.
 template <bool UseFma, class T, class Sink>
 struct log_ratio_blocks_body {
-    template <bool Clamp, bool Weights, bool Mask>
+    template <bool Clamp, bool Weights, bool Mask, unsigned Stats>
     KLDIV_VECTOR_INLINE static void run(const T* log_q, const T* log_p, std::size_t n, const log_ratio_options& options,
                                         Sink& sink) noexcept {
         for (std::size_t start = 0; start < n; start += block_size) {
@@ -214,7 +242,7 @@ struct log_ratio_blocks_body {
             if (Weights) shifted.weights = static_cast<const T*>(options.weights) + start;
             if (Mask) shifted.mask = options.mask + start;
             log_ratio_moments block;
-            log_ratio_block<UseFma, Clamp, Weights, Mask>(log_q + start, log_p + start, count, shifted, block);
+            log_ratio_block<UseFma, Clamp, Weights, Mask, Stats>(log_q + start, log_p + start, count, shifted, block);
             sink(block);
         }
     }
@@ -239,7 +267,7 @@ inline constexpr std::size_t fast_block_size = 2048;
 /// exceeds 640 or is not finite (then the caller runs log_ratio_block on the block): ±inf and
 /// large |ℓ| can only be in groups of the second kind, which are watched; a NaN anywhere (or a
 /// non-finite weight) makes the sums non-finite, which is checked at the end.
-template <int W, bool Clamp, bool Weights, bool Mask>
+template <int W, bool Clamp, bool Weights, bool Mask, unsigned Stats>
 KLDIV_VECTOR_INLINE bool float_lanes_block(const float* log_q, const float* log_p, const float* weights,
                                            const std::uint8_t* mask, std::size_t n, double limit,
                                            log_ratio_moments& out) noexcept {
@@ -284,7 +312,7 @@ KLDIV_VECTOR_INLINE bool float_lanes_block(const float* log_q, const float* log_
         const register_input first = load(0);
         D value[4];
         values(first, float_grade_of<W>(first.l), value);
-        for (int s = 0; s < 4; ++s) shift[s] = D{} + value[s][0];
+        for (int s = 0; s < 4; ++s) shift[s] = D{} + value[s][0];  // unused for statistics not asked for
         clamped = I{};  // counted again in the main loop
     }
     const auto accumulate = [&](const register_input& in, const float_grade_lanes<D>& r)
@@ -292,6 +320,7 @@ KLDIV_VECTOR_INLINE bool float_lanes_block(const float* log_q, const float* log_
         D value[4];
         values(in, r, value);
         for (int s = 0; s < 4; ++s) {
+            if (((Stats >> s) & 1u) == 0) continue;  // compile-time: nothing computed for it
             D a = value[s] - shift[s];
             if constexpr (Mask) a = L::keep_where(in.keep, a);
             sum[s] += a;
@@ -330,6 +359,7 @@ KLDIV_VECTOR_INLINE bool float_lanes_block(const float* log_q, const float* log_
     out.clamped = static_cast<std::uint64_t>(-L::lane_sum(clamped));
     if (count == 0) return true;
     for (int s = 0; s < 4; ++s) {
+        if (((Stats >> s) & 1u) == 0) continue;
         const double total = L::lane_sum(sum[s]);
         out.mean[s] = shift[s][0] + total / count;
         const double squares = L::lane_sum(square[s]);
@@ -344,7 +374,7 @@ KLDIV_VECTOR_INLINE bool float_lanes_block(const float* log_q, const float* log_
 
 template <int W, class Sink>
 struct float_lanes_blocks {
-    template <bool Clamp, bool Weights, bool Mask>
+    template <bool Clamp, bool Weights, bool Mask, unsigned Stats>
     KLDIV_VECTOR_INLINE static void run(const float* log_q, const float* log_p, std::size_t n,
                                         const log_ratio_options& options, Sink& sink) noexcept {
         const float* weights = static_cast<const float*>(options.weights);
@@ -363,14 +393,15 @@ struct float_lanes_blocks {
         while (start < vector_end) {
             const std::size_t count = (vector_end - start < fast_block_size) ? vector_end - start : fast_block_size;
             log_ratio_moments block;
-            if (float_lanes_block<W, Clamp, Weights, Mask>(log_q + start, log_p + start,
+            if (float_lanes_block<W, Clamp, Weights, Mask, Stats>(log_q + start, log_p + start,
                                                            Weights ? weights + start : nullptr,
                                                            Mask ? mask + start : nullptr, count, limit, block)) {
                 sink(block);
             } else {
                 for (std::size_t sub = start; sub < start + count; sub += block_size) {
                     const std::size_t m = (start + count - sub < block_size) ? start + count - sub : block_size;
-                    log_ratio_block<false, Clamp, Weights, Mask>(log_q + sub, log_p + sub, m, options_at(sub), block);
+                    log_ratio_block<false, Clamp, Weights, Mask, Stats>(log_q + sub, log_p + sub, m, options_at(sub),
+                                                                        block);
                     sink(block);
                 }
             }
@@ -378,8 +409,8 @@ struct float_lanes_blocks {
         }
         if (start < n) {
             log_ratio_moments block;
-            log_ratio_block<false, Clamp, Weights, Mask>(log_q + start, log_p + start, n - start, options_at(start),
-                                                         block);
+            log_ratio_block<false, Clamp, Weights, Mask, Stats>(log_q + start, log_p + start, n - start,
+                                                                options_at(start), block);
             sink(block);
         }
     }
