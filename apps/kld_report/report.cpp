@@ -5,19 +5,16 @@
 #include <array>
 #include <atomic>
 #include <bit>
-#include <cstdint>
 #include <cmath>
 #include <cstdarg>
+#include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <limits>
-#include <numbers>
 #include <span>
 
-#include <kldiv/core/expm1mx.hpp>
-#include <kldiv/core/summation.hpp>
-#include <kldiv/discrete/logits.hpp>
 #include <kldiv/core/instruction_set.hpp>
+#include <kldiv/discrete/logits.hpp>
 
 #if defined(_OPENMP)
 #include <omp.h>
