@@ -48,12 +48,15 @@ template <real T>
     const double right = (b == 1) ? 0.0 : (b - 1) * std::log1p(-xd);
     return static_cast<T>(left + right - detail::log_beta_function(a, b));
 }
-/// G_α/(G_α + G_β) from two gamma variates.
+/// G_α/(G_α + G_β) from two gamma variates taken in logs (for tiny α, β both G underflow;
+/// 0/0 was NaN): 1/(1 + e^(log G_β − log G_α)), the exponent never positive. Always in [0, 1].
 template <real T, std::uniform_random_bit_generator Engine>
 [[nodiscard]] T sample(const beta<T>& d, Engine& engine) noexcept {
-    const double x = detail::standard_gamma(static_cast<double>(d.alpha()), engine);
-    const double y = detail::standard_gamma(static_cast<double>(d.beta_parameter()), engine);
-    return static_cast<T>(x / (x + y));
+    const double log_x = detail::log_standard_gamma(static_cast<double>(d.alpha()), engine);
+    const double log_y = detail::log_standard_gamma(static_cast<double>(d.beta_parameter()), engine);
+    if (log_x >= log_y) return static_cast<T>(1 / (1 + std::exp(log_y - log_x)));
+    const double ratio = std::exp(log_x - log_y);
+    return static_cast<T>(ratio / (1 + ratio));
 }
 /// log B(α, β) − (α − 1)ψ(α) − (β − 1)ψ(β) + (α + β − 2)ψ(α + β) nats.
 template <real T>
@@ -62,14 +65,20 @@ template <real T>
     return static_cast<T>(detail::log_beta_function(a, b) - (a - 1) * digamma(a) - (b - 1) * digamma(b) +
                           (a + b - 2) * digamma(a + b));
 }
+/// α/(α + β), from the halves when the sum overflows (beta(1e308, 1e308) has mean ½).
 template <real T>
 [[nodiscard]] T mean(const beta<T>& d) noexcept {
-    return d.alpha() / (d.alpha() + d.beta_parameter());
+    const T a = d.alpha(), b = d.beta_parameter(), s = a + b;
+    return std::isfinite(s) ? a / s : (a / T(2)) / (a / T(2) + b / T(2));
 }
+/// αβ/((α + β)²(α + β + 1)) = (α/s)(β/s)/(s + 1), s = α + β: no overflow of α·β or s², and the
+/// halves when s overflows. Tiny values underflow gracefully (beta(1e200, 1e200): 1.25e-201).
 template <real T>
 [[nodiscard]] T variance(const beta<T>& d) noexcept {
-    const T s = d.alpha() + d.beta_parameter();
-    return d.alpha() * d.beta_parameter() / (s * s * (s + T(1)));
+    const T a = d.alpha(), b = d.beta_parameter(), s = a + b;
+    if (std::isfinite(s)) return (a / s) * (b / s) / (s + T(1));
+    const T h = a / T(2) + b / T(2);
+    return (a / T(2) / h) * (b / T(2) / h) / h / T(2);
 }
 template <real T>
 [[nodiscard]] support_set<T> support(const beta<T>&) noexcept {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kldiv/core/log_gamma_bregman.hpp"
+#include "kldiv/core/logsumexp.hpp"
 #include "kldiv/core/summation.hpp"
 #include "kldiv/discrete/vector_input.hpp"
 #include "kldiv/distributions/distribution.hpp"
@@ -76,14 +77,17 @@ template <real T>
     return static_cast<T>(total.value() - detail::dirichlet_log_normalizer(d));
 }
 
-/// One sample into out (K entries): normalised independent Gamma(αᵢ, 1) variates.
+/// One sample into out (K entries): normalised independent Gamma(αᵢ, 1) variates, taken and
+/// normalised in logs (xᵢ = exp(log Gᵢ − log Σ G)), so tiny concentrations, whose variates all
+/// underflow, still give a point of the simplex (no 0/0).
 template <real T, std::uniform_random_bit_generator Engine>
 void sample(const dirichlet<T>& d, Engine& engine, std::span<T> out) {
     detail::check_same_size("sample", d.size(), out.size());
-    std::vector<double> g(d.size());
-    double sum = 0;
-    for (std::size_t i = 0; i < g.size(); ++i) sum += g[i] = detail::standard_gamma(d.concentration()[i], engine);
-    for (std::size_t i = 0; i < g.size(); ++i) out[i] = static_cast<T>(g[i] / sum);
+    std::vector<double> log_g(d.size());
+    for (std::size_t i = 0; i < log_g.size(); ++i)
+        log_g[i] = detail::log_standard_gamma(static_cast<double>(d.concentration()[i]), engine);
+    const double log_total = log_sum_exp(std::span<const double>(log_g));
+    for (std::size_t i = 0; i < log_g.size(); ++i) out[i] = static_cast<T>(std::exp(log_g[i] - log_total));
 }
 
 /// log B(α) + (α₀ − K)ψ(α₀) − Σ(αᵢ − 1)ψ(αᵢ) nats.

@@ -35,11 +35,11 @@ private:
 };
 
 /// α log β + (α − 1) log x − βx − lnΓ(α) for x > 0; at x = 0: log β for α = 1, +inf for α < 1,
-/// −inf for α > 1; −inf for x < 0; NaN → NaN.
+/// −inf for α > 1; −inf for x < 0 and x = +inf; NaN → NaN.
 template <real T>
 [[nodiscard]] T log_pdf(const gamma<T>& d, T x) noexcept {
     if (std::isnan(x)) return x;
-    if (x < T(0)) return -std::numeric_limits<T>::infinity();
+    if (x < T(0) || std::isinf(x)) return -std::numeric_limits<T>::infinity();
     const T a = d.shape();
     if (x == T(0))
         return a == T(1) ? std::log(d.rate()) : (a < T(1) ? std::numeric_limits<T>::infinity() : -std::numeric_limits<T>::infinity());
@@ -67,11 +67,25 @@ double standard_gamma(double shape, Engine& engine) noexcept {
         if (std::log(u) < 0.5 * x * x + d * (1 - v + std::log(v))) return d * v;
     }
 }
+/// log G for G ~ Gamma(shape, 1), finite even where G itself underflows (shape ≪ 1: the boost
+/// G = G₁·U^(1/shape) is taken in logs, log G₁ + log U/shape).
+template <class Engine>
+double log_standard_gamma(double shape, Engine& engine) noexcept {
+    if (shape < 1) {
+        const double boosted = standard_gamma(shape + 1, engine);
+        return std::log(boosted) + std::log(uniform01_open(engine)) / shape;
+    }
+    return std::log(standard_gamma(shape, engine));
+}
 }  // namespace detail
 
+/// G/rate with G ~ Gamma(shape, 1) (Marsaglia–Tsang, boosted below shape 1), in double; max
+/// instead of +inf on overflow. For tiny shapes the draw can underflow to 0 (then log_pdf is
+/// +inf, its limit at 0 for shape < 1).
 template <real T, std::uniform_random_bit_generator Engine>
 [[nodiscard]] T sample(const gamma<T>& d, Engine& engine) noexcept {
-    return static_cast<T>(detail::standard_gamma(static_cast<double>(d.shape()), engine)) / d.rate();
+    return detail::clamp_to_finite(
+        static_cast<T>(detail::standard_gamma(static_cast<double>(d.shape()), engine) / static_cast<double>(d.rate())));
 }
 /// α − log β + lnΓ(α) + (1 − α)ψ(α) nats.
 template <real T>
@@ -85,7 +99,7 @@ template <real T>
 }
 template <real T>
 [[nodiscard]] T variance(const gamma<T>& d) noexcept {
-    return d.shape() / (d.rate() * d.rate());
+    return d.shape() / d.rate() / d.rate();  // no over- or underflow of rate²
 }
 template <real T>
 [[nodiscard]] support_set<T> support(const gamma<T>&) noexcept {

@@ -44,24 +44,33 @@ template <real T>
     const T z = (log_x - d.mu()) / d.sigma();
     return -T(0.5) * z * z - std::log(d.sigma()) - detail::half_log_two_pi<T> - log_x;
 }
+/// exp(μ + σZ), evaluated in double. A draw outside the positive finite numbers of T is returned
+/// as the nearest one (the smallest subnormal instead of 0, max instead of +inf): the support
+/// is (0, ∞), so every sample keeps a finite log density.
 template <real T, std::uniform_random_bit_generator Engine>
 [[nodiscard]] T sample(const log_normal<T>& d, Engine& engine) noexcept {
-    return std::exp(d.mu() + d.sigma() * static_cast<T>(standard_normal(engine)));
+    const double log_x = static_cast<double>(d.mu()) + static_cast<double>(d.sigma()) * standard_normal(engine);
+    const T x = static_cast<T>(std::exp(log_x));
+    if (x == T(0)) return std::numeric_limits<T>::denorm_min();
+    return detail::clamp_to_finite(x);
 }
 /// mu + ½log(2πe sigma²) nats.
 template <real T>
 [[nodiscard]] T entropy(const log_normal<T>& d) noexcept {
     return d.mu() + std::log(d.sigma()) + detail::half_log_two_pi<T> + T(0.5);
 }
+/// e^(μ + σ²/2) (+inf once it exceeds the format's maximum).
 template <real T>
 [[nodiscard]] T mean(const log_normal<T>& d) noexcept {
     return std::exp(d.mu() + T(0.5) * d.sigma() * d.sigma());
 }
-/// (e^{σ²} − 1)·e^{2μ + σ²}, with expm1 so small σ keeps its digits.
+/// (e^{σ²} − 1)·e^{2μ + σ²}, with expm1 so small σ keeps its digits, and e^{2μ + σ²} split as
+/// e^μ·e^{μ + σ²} after the small factor so that no intermediate overflows (log_normal(355, 1e-5)
+/// has variance 2.2e298); +inf only when the value exceeds the format's maximum. Computed in double.
 template <real T>
 [[nodiscard]] T variance(const log_normal<T>& d) noexcept {
-    const T s2 = d.sigma() * d.sigma();
-    return std::expm1(s2) * std::exp(T(2) * d.mu() + s2);
+    const double mu = d.mu(), s2 = static_cast<double>(d.sigma()) * static_cast<double>(d.sigma());
+    return static_cast<T>(std::expm1(s2) * std::exp(mu) * std::exp(mu + s2));
 }
 template <real T>
 [[nodiscard]] support_set<T> support(const log_normal<T>&) noexcept {
