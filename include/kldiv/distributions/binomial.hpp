@@ -8,7 +8,6 @@
 #include <random>
 #include <span>
 
-#include "kldiv/core/log_ratio.hpp"
 #include "kldiv/core/xlogy.hpp"
 #include "kldiv/distributions/count_asymptotics.hpp"
 #include "kldiv/distributions/distribution.hpp"
@@ -46,7 +45,9 @@ template <real T>
     if (std::isnan(k)) return k;
     const double n = static_cast<double>(d.trials()), kd = static_cast<double>(k);
     if (kd < 0 || kd > n || kd != std::floor(kd)) return -std::numeric_limits<T>::infinity();
-    return static_cast<T>(detail::binomial_log_mass(kd, n, static_cast<double>(d.p())));
+    // n − k in integers where k is one (exact at the top end even for n > 2⁵³)
+    const double j = kd < 9.2e18 ? static_cast<double>(d.trials() - static_cast<std::int64_t>(kd)) : n - kd;
+    return static_cast<T>(detail::binomial_log_mass(kd, j, n, static_cast<double>(d.p())));
 }
 
 /// Sampling: when n·min(p, 1 − p) < 10, by counting successes with geometric skips (the gap
@@ -71,8 +72,9 @@ template <real T, std::uniform_random_bit_generator Engine>
     } else {
         const double q = 1 - p, spq = std::sqrt(n * p * q);
         const double b = 1.15 + 2.53 * spq, a = -0.0873 + 0.0248 * b + 0.01 * p, c = n * p + 0.5;
-        const double alpha = (2.83 + 5.1 / b) * spq, vr = 0.92 - 4.2 / b, lpq = log_ratio(p, q);
-        const double m = std::floor((n + 1) * p), h = std::lgamma(m + 1) + std::lgamma(n - m + 1);
+        const double alpha = (2.83 + 5.1 / b) * spq, vr = 0.92 - 4.2 / b;
+        // log P(k) − log P(m) in saddle-point form (lnΓ differences lose everything at n ~ 2⁵³).
+        const double m = std::floor((n + 1) * p), log_p_mode = detail::binomial_log_mass(m, n - m, n, p);
         while (true) {
             const double u = uniform01(engine) - 0.5, v = uniform01_open(engine);
             const double us = 0.5 - std::fabs(u);
@@ -80,7 +82,7 @@ template <real T, std::uniform_random_bit_generator Engine>
             if (k < 0 || k > n) continue;
             if (us >= 0.07 && v <= vr) break;
             const double log_v = std::log(v * alpha / (a / (us * us) + b));
-            if (log_v <= h - std::lgamma(k + 1) - std::lgamma(n - k + 1) + (k - m) * lpq) break;
+            if (log_v <= detail::binomial_log_mass(k, n - k, n, p) - log_p_mode) break;
         }
     }
     return static_cast<T>(flip ? n - k : k);

@@ -50,19 +50,20 @@ inline double count_deviance(double x, double mean) noexcept {
 inline double poisson_log_mass(double k, double lambda) noexcept {
     if (lambda == 0) return k == 0 ? 0.0 : -std::numeric_limits<double>::infinity();
     if (k == 0) return -lambda;
-    return -0.5 * std::log(2 * std::numbers::pi * k) - stirling_remainder(k) - count_deviance(k, lambda);
+    return -0.5 * (std::log(2 * std::numbers::pi) + std::log(k)) - stirling_remainder(k) - count_deviance(k, lambda);
 }
 
-/// log P(X = k) for X ~ Binomial(n, p), 0 ≤ k ≤ n integers: the end points k ∈ {0, n} as
+/// log P(X = k) for X ~ Binomial(n, p), with k and its complement j = n − k given separately
+/// (counted in integers by the callers: above 2⁵³ the double n − k is not exact, and an end
+/// point must not be mistaken for its neighbours): the end points k = 0 and j = 0 as
 /// n·log1p(−p) and n·log p, the interior in saddle-point form
-/// s(n) − s(k) − s(n − k) − bd0(k, np) − bd0(n − k, nq) + ½log(n/(2πk(n − k))).
-inline double binomial_log_mass(double k, double n, double p) noexcept {
+/// s(n) − s(k) − s(j) − bd0(k, np) − bd0(j, nq) + ½log(n/(2πkj)).
+inline double binomial_log_mass(double k, double j, double n, double p) noexcept {
     constexpr double minus_inf = -std::numeric_limits<double>::infinity();
     const double q = 1 - p;
     if (k == 0) return p == 1 ? (n == 0 ? 0.0 : minus_inf) : n * std::log1p(-p);
-    if (k == n) return p == 0 ? minus_inf : n * std::log(p);
+    if (j == 0) return p == 0 ? minus_inf : n * std::log(p);
     if (p == 0 || p == 1) return minus_inf;
-    const double j = n - k;
     return stirling_remainder(n) - stirling_remainder(k) - stirling_remainder(j) - count_deviance(k, n * p) -
            count_deviance(j, n * q) + 0.5 * (std::log(n / (2 * std::numbers::pi * k)) - std::log(j));
 }
@@ -83,10 +84,13 @@ using count_moments = std::array<double, count_moment_order + 1>;
 /// mean, so the first central moment is 0), by m_j = Σ_i C(j − 1, i − 1)·(κ_i/scale^i)·m_(j−i).
 inline count_moments moments_from_cumulants(const count_moments& c, double weight, double scale) noexcept {
     count_moments normalized{}, m{};
+    // (weight/scale)·c_r·scale^(1−r): the leading ratio first, so that a huge scale (λ = 1e300)
+    // underflows only the negligible high orders, not the whole moment.
     double inverse_power = 1;
-    for (int r = 1; r <= count_moment_order; ++r) {
+    const double ratio = weight / scale;
+    for (int r = 2; r <= count_moment_order; ++r) {
         inverse_power /= scale;
-        normalized[r] = r == 1 ? 0.0 : weight * c[r] * inverse_power;
+        normalized[r] = ratio * c[r] * inverse_power;
     }
     m[0] = 1;
     for (int j = 1; j <= count_moment_order; ++j) {
@@ -157,7 +161,7 @@ inline double poisson_entropy(double lambda) noexcept {
         count_moments c{};
         c.fill(1.0);
         const auto e = expectations(moments_from_cumulants(c, lambda, lambda), lambda);
-        return 0.5 * std::log(2 * std::numbers::pi * lambda) + 0.5 * e.log_excess + e.stirling + e.deviance;
+        return 0.5 * (std::log(2 * std::numbers::pi) + std::log(lambda)) + 0.5 * e.log_excess + e.stirling + e.deviance;
     }
     const double spread = 12 * std::sqrt(lambda) + 40;
     const double first = std::max(0.0, std::floor(lambda - spread)), last = std::ceil(lambda + spread);
@@ -187,11 +191,11 @@ inline double binomial_entropy(std::int64_t trials, double p) noexcept {
         return half_log + 0.5 * (ek.log_excess + ej.log_excess) - stirling_remainder(n) + ek.stirling + ej.stirling +
                ek.deviance + ej.deviance;
     }
-    const double spread = 12 * std::sqrt(mu * q) + 40;
+    const double spread = 12 * std::sqrt(mu * q) + 40;  // mu < 1e4: a double counter is exact here
     const double first = std::max(0.0, std::floor(mu - spread)), last = std::min(n, std::ceil(mu + spread));
     compensated_sum<double> total;
     for (double k = first; k <= last; k += 1) {
-        const double log_p = binomial_log_mass(k, n, p);
+        const double log_p = binomial_log_mass(k, n - k, n, p);  // p ≤ ½ and k < 2e4: n − k rounds only far from k = n
         if (log_p > -std::numeric_limits<double>::infinity()) total.add(-std::exp(log_p) * log_p);
     }
     return total.value();
@@ -226,13 +230,24 @@ inline double binomial_kl_fewer_trials(std::int64_t n_trials, double p, std::int
         total.add(0.5 * (e_m.log_excess - e_n.log_excess));
         return std::max(0.0, total.value());
     }
+    // The window in integers (near n ~ 2⁶³ a double counter would stop moving: k + 1 == k), placed
+    // from the nearer end so that every cast is of a number below n/2 + 2500.
     const double spread = 12 * std::sqrt(mu * q) + 40;
-    const double first = std::max(0.0, std::floor(mu - spread)), last = std::min(n, std::ceil(mu + spread));
+    std::int64_t first = 0, last = n_trials;
+    if (p <= 0.5) {
+        first = static_cast<std::int64_t>(std::max(0.0, std::floor(mu - spread)));
+        last = std::min(n_trials, static_cast<std::int64_t>(std::ceil(mu + spread)));
+    } else {
+        const double nq = n * q;
+        first = std::max<std::int64_t>(0, n_trials - static_cast<std::int64_t>(std::ceil(nq + spread)));
+        last = n_trials - static_cast<std::int64_t>(std::max(0.0, std::floor(nq - spread)));
+    }
     compensated_sum<double> total;
-    for (double k = first; k <= last; k += 1) {
-        const double log_p = binomial_log_mass(k, n, p);
+    for (std::int64_t count = first; count <= last; ++count) {
+        const double k = static_cast<double>(count);
+        const double log_p = binomial_log_mass(k, static_cast<double>(n_trials - count), n, p);
         if (!(log_p > -inf)) continue;
-        const double log_q = binomial_log_mass(k, m, r);
+        const double log_q = binomial_log_mass(k, static_cast<double>(m_trials - count), m, r);
         if (!(log_q > -inf)) return inf;
         total.add(std::exp(log_p) * (log_p - log_q));
     }

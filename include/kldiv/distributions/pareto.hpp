@@ -39,7 +39,7 @@ template <real T>
 [[nodiscard]] T log_pdf(const pareto<T>& d, T x) noexcept {
     if (std::isnan(x)) return x;
     if (x < d.scale()) return -std::numeric_limits<T>::infinity();
-    return std::log(d.alpha()) - std::log(x) - d.alpha() * std::log(x / d.scale());
+    return std::log(d.alpha()) - std::log(x) - d.alpha() * log_ratio(x, d.scale());  // x/scale may overflow
 }
 /// scale·U^(−1/α), U uniform on (0, 1].
 template <real T, std::uniform_random_bit_generator Engine>

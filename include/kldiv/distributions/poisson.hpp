@@ -57,7 +57,7 @@ template <real T, std::uniform_random_bit_generator Engine>
         }
         return static_cast<T>(k);
     }
-    const double slam = std::sqrt(lambda), loglam = std::log(lambda);
+    const double slam = std::sqrt(lambda);
     const double b = 0.931 + 2.53 * slam, a = -0.059 + 0.02483 * b;
     const double inv_alpha = 1.1239 + 1.1328 / (b - 3.4), vr = 0.9277 - 3.6224 / (b - 2);
     while (true) {
@@ -66,7 +66,8 @@ template <real T, std::uniform_random_bit_generator Engine>
         const double k = std::floor((2 * a / us + b) * u + lambda + 0.43);
         if (us >= 0.07 && v <= vr) return static_cast<T>(k);
         if (k < 0 || (us < 0.013 && v > us)) continue;
-        if (std::log(v) + std::log(inv_alpha) - std::log(a / (us * us) + b) <= -lambda + k * loglam - std::lgamma(k + 1))
+        // log P(k) in saddle-point form: −λ + k·log λ − lnΓ(k + 1) cancels for large λ.
+        if (std::log(v) + std::log(inv_alpha) - std::log(a / (us * us) + b) <= detail::poisson_log_mass(k, lambda))
             return static_cast<T>(k);
     }
 }

@@ -33,6 +33,15 @@ inline double normal_absolute_deviation_over(double mu, double sigma, double m, 
     return spread + scaled_difference(mu, m, b) * std::erf(z / std::numbers::sqrt2);
 }
 
+/// (mean − μ)/σ for a mean known as m = num/den and as m/σ = inverse (= num/(den·σ), formed
+/// without overflow): the scaled difference while m is finite, else inverse − μ/σ (m beyond
+/// DBL_MAX dominates any finite μ; an inf − inf there means both are beyond the format: +inf).
+inline double offset_over_sigma(double m, double inverse, double mu, double sigma) noexcept {
+    if (std::isfinite(m)) return scaled_difference(m, mu, sigma);
+    const double offset = inverse - mu / sigma;
+    return std::isnan(offset) ? std::numeric_limits<double>::infinity() : offset;
+}
+
 /// 1/(a·b) for a, b > 0 without over- or underflow of the product.
 inline double inverse_product(double a, double b) noexcept {
     const double ab = a * b;
@@ -77,8 +86,15 @@ template <closed_form_real T>
 [[nodiscard]] T kl_divergence(const laplace<T>& p, const laplace<T>& q) noexcept {
     const T t = log_ratio(p.scale(), q.scale());
     const T a = std::fabs(detail::scaled_difference(p.loc(), q.loc(), p.scale()));
-    const T location = expm1mx(-a);
-    if (location == T(0)) return expm1mx(t);
+    const T location = expm1mx(-a), scale_part = expm1mx(t);
+    if (location == T(0) || std::isinf(scale_part)) return scale_part;
+    if (a >= T(1)) {
+        // eᵗ·φ(−a) = |μp − μq|/bq − eᵗ + e^(t − a) ≥ e^(−1)·|μp − μq|/bq: no 0·inf when eᵗ
+        // underflows and a overflows.
+        const T offset = std::fabs(detail::scaled_difference(p.loc(), q.loc(), q.scale()));
+        if (std::isinf(offset)) return offset;
+        return scale_part + ((offset - std::exp(t)) + std::exp(t - a));
+    }
     const T e_t = std::exp(t);
     return expm1mx(t) + (std::isfinite(e_t) ? e_t * location : std::exp(t + std::log(location)));
 }
@@ -103,7 +119,7 @@ template <closed_form_real T>
     const double rate = p.rate(), sigma = q.stddev();
     const double inverse = detail::inverse_product(rate, sigma);  // (1/λ)/σ
     return static_cast<T>(detail::kl_to_normal(detail::log_product(rate, sigma) - 1, inverse,
-                                               inverse - static_cast<double>(q.mean()) / sigma));
+                                               detail::offset_over_sigma(1 / rate, inverse, q.mean(), sigma)));
 }
 
 /// KL(Laplace(m, b)‖N(μ, σ²)) = −(1 + log 2b) + log σ + ½log 2π + [2b² + (m − μ)²]/(2σ²), in
@@ -161,12 +177,22 @@ template <closed_form_real T>
 }
 
 /// KL(Exp(λ)‖Laplace(m, s)) = log λ − 1 + log 2s + E|X − m|/s, with E|X − m| = 1/λ − m for
-/// m ≤ 0 and m − 1/λ + 2e^(−λm)/λ for m > 0 (log λs as one log, 1/(λs) without overflow).
+/// m ≤ 0 and (1/λ)·(2e^(−t) − 1 + t), t = λm, for m > 0 — taken as (1 − t + 2φ(−t))/λ for t ≤ 1
+/// (φ = expm1mx: m − 1/λ + 2e^(−λm)/λ cancels when λm is small) and as (m − 1/λ) + 2e^(−t)/λ
+/// beyond; log λs as one log and every quotient by s formed without overflow.
 template <closed_form_real T>
 [[nodiscard]] T kl_divergence(const exponential<T>& p, const laplace<T>& q) noexcept {
-    const double m = q.loc(), rate = p.rate(), s = q.scale(), inverse = detail::inverse_product(rate, s);
-    const double deviation_over_s =
-        m <= 0 ? inverse - m / s : m / s - inverse + 2 * std::exp(-rate * m) * inverse;
+    const double m = q.loc(), rate = p.rate(), s = q.scale(), inverse_rate = 1 / rate;
+    const double inverse = detail::inverse_product(rate, s);  // (1/λ)/s
+    double deviation_over_s;
+    if (m <= 0) {
+        deviation_over_s = std::isfinite(inverse_rate) ? detail::scaled_difference(inverse_rate, m, s)
+                                                       : inverse * (1 - rate * m);
+    } else {
+        const double t = rate * m, tail = std::exp(-t);
+        deviation_over_s = t <= 1 ? (1 - t + 2 * expm1mx(-t)) * inverse
+                                  : detail::scaled_difference(m, inverse_rate, s) + (tail == 0 ? 0.0 : 2 * tail * inverse);
+    }
     return static_cast<T>(detail::log_product(rate, s) - 1 + std::numbers::ln2 + deviation_over_s);
 }
 

@@ -76,7 +76,14 @@ template <closed_form_real T>
     const double rho = static_cast<double>(p.scale()) / static_cast<double>(q.scale());
     const double rho_minus_one =
         (static_cast<double>(p.scale()) - static_cast<double>(q.scale())) / static_cast<double>(q.scale());
-    const double d = (static_cast<double>(p.loc()) - static_cast<double>(q.loc())) / static_cast<double>(q.scale());
+    const double d = detail::scaled_difference(static_cast<double>(p.loc()), static_cast<double>(q.loc()),
+                                               static_cast<double>(q.scale()));
+    // ρ or d beyond the format: lnΓ(1 + ρ) or |d| is, and so is the KL (φ grows both ways).
+    if (!std::isfinite(rho) || !std::isfinite(d)) return std::numeric_limits<T>::infinity();
+    if (rho < 1e-300) {  // lnΓ(1 + ρ) = −γρ to 1e-300 absolute, B(ρ) = −log ρ − γ + O(ρ)
+        const double log_rho = log_ratio(static_cast<double>(p.scale()), static_cast<double>(q.scale()));
+        return static_cast<T>(expm1mx(-d) - log_rho - std::numbers::egamma);
+    }
     const double bregman = log_gamma_bregman_at_one(rho);
     const double log_gamma_one_plus_rho =
         log_ratio(static_cast<double>(p.scale()), static_cast<double>(q.scale())) + bregman -
