@@ -76,6 +76,9 @@ TEST_CASE("binomial KL with fewer trials in p: O(1), against mpmath", "[families
     check_close("binomial_kl 30000 0.5 40000 0.4", kldiv::kl_divergence(B(30000, 0.5), B(40000, 0.4)));
     check_close("binomial_kl 29999 0.5 40000 0.4", kldiv::kl_divergence(B(29999, 0.5), B(40000, 0.4)));
     check_close("binomial_kl 1000000 0.001 2000000 0.001", kldiv::kl_divergence(B(1000000, 1e-3), B(2000000, 1e-3)));
+    // both sides of the switch to the expansion (n·min(p, 1 − p) = 9999.5 and 10000)
+    check_close("binomial_kl 19999 0.5 25000 0.45", kldiv::kl_divergence(B(19999, 0.5), B(25000, 0.45)));
+    check_close("binomial_kl 20000 0.5 25000 0.45", kldiv::kl_divergence(B(20000, 0.5), B(25000, 0.45)));
     // a KL of 2e-5 formed from O(1) expansion terms: the documented 1e-16 absolute floor
     const double tiny = kldiv::kl_divergence(B(100000, 0.3), B(100003, 0.3));
     CHECK(std::fabs(tiny - reference("binomial_kl 100000 0.3 100003 0.3")) <= 1e-16);
