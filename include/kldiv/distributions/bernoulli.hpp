@@ -31,6 +31,14 @@ private:
     T p_;
 };
 
+namespace detail {
+/// −p log p − (1 − p)·log1p(−p) for 0 ≤ p ≤ 1 (0 at both ends).
+inline double binary_entropy(double p) noexcept {
+    if (p == 0 || p == 1) return 0;
+    return -p * std::log(p) - (1 - p) * std::log1p(-p);
+}
+}  // namespace detail
+
 /// log P(X = x): log p at 1, log(1 − p) at 0, −inf elsewhere (including non-integers); NaN → NaN.
 template <real T>
 [[nodiscard]] T log_pdf(const bernoulli<T>& d, T x) noexcept {
@@ -48,10 +56,11 @@ template <real T, std::uniform_random_bit_generator Engine>
 }
 
 
-/// −p log p − (1 − p) log(1 − p) nats; exactly 0 at p ∈ {0, 1}.
+/// −p log p − (1 − p) log(1 − p) nats, log(1 − p) as log1p(−p) (1 − p is not rounded first:
+/// bernoulli(1e-20) keeps its digits); computed in double; exactly 0 at p ∈ {0, 1}.
 template <real T>
 [[nodiscard]] T entropy(const bernoulli<T>& d) noexcept {
-    return -xlogx(d.p()) - xlogx(T(1) - d.p());
+    return static_cast<T>(detail::binary_entropy(static_cast<double>(d.p())));
 }
 template <real T>
 [[nodiscard]] T mean(const bernoulli<T>& d) noexcept {

@@ -3,10 +3,13 @@
 #pragma once
 
 #include <cmath>
+#include <utility>
 #include <limits>
+#include <numbers>
 #include <random>
 
 #include "kldiv/core/log_gamma_bregman.hpp"
+#include "kldiv/distributions/count_asymptotics.hpp"
 #include "kldiv/distributions/distribution.hpp"
 #include "kldiv/distributions/gamma.hpp"
 
@@ -34,7 +37,50 @@ private:
 };
 
 namespace detail {
-inline double log_beta_function(double a, double b) noexcept { return std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b); }
+/// log B(a, b) = lnΓ(a) + lnΓ(b) − lnΓ(a + b) without the cancellation of large lnΓ values
+/// (a ≥ b below): both ≥ 16, Stirling-remainder form ½log 2π + ½log(s/ab) − a·log1p(b/a)
+/// − b·log1p(a/b) + μ(a) + μ(b) − μ(s) (s = a + b, μ the Stirling remainder); only a ≥ 16,
+/// lnΓ(b) − bψ(a) − B(a + b, a) with B the Bregman divergence of lnΓ (lgamma(1e300 + 2) −
+/// lgamma(1e300) would be 0); else directly.
+inline double log_beta_function(double a, double b) noexcept {
+    if (a < b) std::swap(a, b);
+    if (b >= 16) {
+        const double s = a + b;
+        return 0.5 * (std::log(2 * std::numbers::pi) + std::log(s) - std::log(a) - std::log(b)) - a * std::log1p(b / a) -
+               b * std::log1p(a / b) + stirling_remainder(a) + stirling_remainder(b) - stirling_remainder(s);
+    }
+    if (a >= 16) return std::lgamma(b) - b * digamma(a) - log_gamma_bregman_step(a, b);
+    return std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b);
+}
+
+/// ψ(a + b) − ψ(a) for a, b > 0: for b ≤ a as [B(a + b, a) + B(a, a + b)]/b (each Bregman
+/// divergence accurate to its size, so b ≪ a keeps its digits); for b > a the digammas are far
+/// apart and their difference does not cancel.
+inline double digamma_step(double a, double b) noexcept {
+    // ψ(x) = ψ(x + 1) − 1/x: for a < 1 the pole part b/(a(a + b)) apart (no 1/a² or 1/a overflow)
+    if (a < 1) return (b / a) / (a + b) + digamma_step(a + 1, b);
+    if (b > a) return digamma(a + b) - digamma(a);
+    if (b <= 1e-8 * a) {
+        // b·ψ′(a) + b²/2·ψ″(a) (next term (b/a)² smaller: below 1e-16), where the Bregman
+        // divergences, of size b²/a, would underflow (a = 1e300, b = 2). ψ″ to a few digits
+        // suffices: shifted to x ≥ 16, then −1/x² − 1/x³ − 1/(2x⁴).
+        double x = a, second = 0;
+        while (x < 16) {
+            second -= 2 / (x * x * x);
+            x += 1;
+        }
+        second += -1 / (x * x) - 1 / (x * x * x) - 0.5 / (x * x * x * x);
+        return b * trigamma(a) + 0.5 * b * b * second;
+    }
+    return (log_gamma_bregman_step(a, b) + log_gamma_bregman_step(a + b, -b)) / b;
+}
+
+/// δ(x) = log x − 1/(2x) − ψ(x) = Σ B₂ₖ/(2k·x²ᵏ) for x ≥ 16 (to x⁻¹²; first omitted term
+/// < 1e-17 relative at 16).
+inline double digamma_remainder(double x) noexcept {
+    const double r = 1 / (x * x);
+    return r * (1.0 / 12 - r * (1.0 / 120 - r * (1.0 / 252 - r * (1.0 / 240 - r * (1.0 / 132 - r * (691.0 / 32760))))));
+}
 }  // namespace detail
 
 /// (α − 1) log x + (β − 1) log(1 − x) − log B(α, β) on (0, 1) (end points by the limits),
@@ -48,28 +94,65 @@ template <real T>
     const double right = (b == 1) ? 0.0 : (b - 1) * std::log1p(-xd);
     return static_cast<T>(left + right - detail::log_beta_function(a, b));
 }
-/// G_α/(G_α + G_β) from two gamma variates.
+/// G_α/(G_α + G_β) from two gamma variates taken in logs (for tiny α, β both G underflow;
+/// 0/0 was NaN): 1/(1 + e^(log G_β − log G_α)), the exponent never positive. Always in [0, 1];
+/// never an end point whose density is 0.
 template <real T, std::uniform_random_bit_generator Engine>
 [[nodiscard]] T sample(const beta<T>& d, Engine& engine) noexcept {
-    const double x = detail::standard_gamma(static_cast<double>(d.alpha()), engine);
-    const double y = detail::standard_gamma(static_cast<double>(d.beta_parameter()), engine);
-    return static_cast<T>(x / (x + y));
+    const double log_x = detail::log_standard_gamma(static_cast<double>(d.alpha()), engine);
+    const double log_y = detail::log_standard_gamma(static_cast<double>(d.beta_parameter()), engine);
+    T x;
+    if (log_x == -std::numeric_limits<double>::infinity() && log_y == log_x) {
+        // Both variates below e^(−DBL_MAX) (α, β ≲ 1e-305): the continuous part is beyond the
+        // format and Beta(α, β) is, to double precision, 1 with probability α/(α + β), else 0.
+        const double a = d.alpha(), b = d.beta_parameter();
+        x = uniform01(engine) * (a + b) < a ? T(1) : T(0);
+    } else if (log_x >= log_y) {
+        x = static_cast<T>(1 / (1 + std::exp(log_y - log_x)));
+    } else {
+        const double ratio = std::exp(log_x - log_y);
+        x = static_cast<T>(ratio / (1 + ratio));
+    }
+    // A draw that rounds to an end point where the density is 0 (α > 1 at 0, β > 1 at 1) is
+    // returned as the nearest interior number of T, so every sample has a finite log density.
+    if (x == T(0) && d.alpha() > T(1)) return std::numeric_limits<T>::denorm_min();
+    if (x == T(1) && d.beta_parameter() > T(1)) return std::nextafter(T(1), T(0));
+    return x;
 }
-/// log B(α, β) − (α − 1)ψ(α) − (β − 1)ψ(β) + (α + β − 2)ψ(α + β) nats.
+/// log B(α, β) − (α − 1)ψ(α) − (β − 1)ψ(β) + (α + β − 2)ψ(α + β) nats, computed in double as
+/// log B(α, β) + (α − 1)(ψ(α + β) − ψ(α)) + (β − 1)(ψ(α + β) − ψ(β)), the digamma steps from
+/// Bregman divergences (no ψ of size 1e6 cancelled, no inf − inf for a parameter near 1e308).
+/// For α, β ≥ 16 the same regrouped with Stirling's series so that no term grows with the
+/// parameters: ½log 2π + ½log(αβ/s³) + μ(α) + μ(β) − μ(s) + (α − 1)β/(2αs) + (β − 1)α/(2βs)
+/// + (α − 1)(δ(α) − δ(s)) + (β − 1)(δ(β) − δ(s)), s = α + β, δ(x) = log x − 1/(2x) − ψ(x).
 template <real T>
 [[nodiscard]] T entropy(const beta<T>& d) noexcept {
     const double a = static_cast<double>(d.alpha()), b = static_cast<double>(d.beta_parameter());
-    return static_cast<T>(detail::log_beta_function(a, b) - (a - 1) * digamma(a) - (b - 1) * digamma(b) +
-                          (a + b - 2) * digamma(a + b));
+    if (a >= 16 && b >= 16) {
+        const double s = a + b, ds = detail::digamma_remainder(s);
+        return static_cast<T>(0.5 * (std::log(2 * std::numbers::pi) + std::log(a / s) + std::log(b / s) - std::log(s)) +
+                              detail::stirling_remainder(a) + detail::stirling_remainder(b) - detail::stirling_remainder(s) +
+                              (a - 1) * (b / (2 * a * s)) + (b - 1) * (a / (2 * b * s)) +
+                              (a - 1) * (detail::digamma_remainder(a) - ds) + (b - 1) * (detail::digamma_remainder(b) - ds));
+    }
+    const double left = a == 1 ? 0.0 : (a - 1) * detail::digamma_step(a, b);
+    const double right = b == 1 ? 0.0 : (b - 1) * detail::digamma_step(b, a);
+    return static_cast<T>(detail::log_beta_function(a, b) + left + right);
 }
+/// α/(α + β), from the halves when the sum overflows (beta(1e308, 1e308) has mean ½).
 template <real T>
 [[nodiscard]] T mean(const beta<T>& d) noexcept {
-    return d.alpha() / (d.alpha() + d.beta_parameter());
+    const T a = d.alpha(), b = d.beta_parameter(), s = a + b;
+    return std::isfinite(s) ? a / s : (a / T(2)) / (a / T(2) + b / T(2));
 }
+/// αβ/((α + β)²(α + β + 1)) = (α/s)(β/s)/(s + 1), s = α + β: no overflow of α·β or s², and the
+/// halves when s overflows. Tiny values underflow gracefully (beta(1e200, 1e200): 1.25e-201).
 template <real T>
 [[nodiscard]] T variance(const beta<T>& d) noexcept {
-    const T s = d.alpha() + d.beta_parameter();
-    return d.alpha() * d.beta_parameter() / (s * s * (s + T(1)));
+    const T a = d.alpha(), b = d.beta_parameter(), s = a + b;
+    if (std::isfinite(s)) return (a / s) * (b / s) / (s + T(1));
+    const T h = a / T(2) + b / T(2);
+    return (a / T(2) / h) * (b / T(2) / h) / h / T(2);
 }
 template <real T>
 [[nodiscard]] support_set<T> support(const beta<T>&) noexcept {

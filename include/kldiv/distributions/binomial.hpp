@@ -8,9 +8,8 @@
 #include <random>
 #include <span>
 
-#include "kldiv/core/log_ratio.hpp"
-#include "kldiv/core/summation.hpp"
 #include "kldiv/core/xlogy.hpp"
+#include "kldiv/distributions/count_asymptotics.hpp"
 #include "kldiv/distributions/distribution.hpp"
 #include "kldiv/random/uniform.hpp"
 
@@ -38,19 +37,22 @@ private:
 };
 
 /// log C(n, k) + k·log p + (n − k)·log(1 − p) for integer 0 ≤ k ≤ n (0·log 0 = 0), −inf
-/// elsewhere; NaN → NaN.
+/// elsewhere (also ±inf); NaN → NaN. Evaluated in double in saddle-point form (Loader 2000:
+/// Stirling remainders and deviances, no difference of large lnΓ values), so the error is a few
+/// ulp of |log P| at any n up to 2⁶³ (tested against mpmath).
 template <real T>
 [[nodiscard]] T log_pdf(const binomial<T>& d, T k) noexcept {
     if (std::isnan(k)) return k;
-    const T n = static_cast<T>(d.trials());
-    if (k < T(0) || k > n || k != std::floor(k)) return -std::numeric_limits<T>::infinity();
-    const T log_choose = std::lgamma(n + T(1)) - std::lgamma(k + T(1)) - std::lgamma(n - k + T(1));
-    const T log_failure = (n - k == T(0)) ? T(0) : (n - k) * std::log1p(-d.p());
-    return log_choose + xlogy(k, d.p()) + log_failure;
+    const double n = static_cast<double>(d.trials()), kd = static_cast<double>(k);
+    if (kd < 0 || kd > n || kd != std::floor(kd)) return -std::numeric_limits<T>::infinity();
+    // n − k in integers where k is one (exact at the top end even for n > 2⁵³)
+    const double j = kd < 9.2e18 ? static_cast<double>(d.trials() - static_cast<std::int64_t>(kd)) : n - kd;
+    return static_cast<T>(detail::binomial_log_mass(kd, j, n, static_cast<double>(d.p())));
 }
 
-/// Sampling: a count of n uniforms below p when n·min(p, 1 − p) < 10, else Hörmann's BTRS
-/// transformed rejection (1993).
+/// Sampling: when n·min(p, 1 − p) < 10, by counting successes with geometric skips (the gap
+/// to the next success is ⌊log U/log(1 − p)⌋ failures), so the cost is O(1 + n·p) whatever n;
+/// else Hörmann's BTRS transformed rejection (1993), O(1).
 template <real T, std::uniform_random_bit_generator Engine>
 [[nodiscard]] T sample(const binomial<T>& d, Engine& engine) noexcept {
     const double n = static_cast<double>(d.trials());
@@ -58,12 +60,21 @@ template <real T, std::uniform_random_bit_generator Engine>
     const double p = flip ? 1.0 - static_cast<double>(d.p()) : static_cast<double>(d.p());
     double k = 0;
     if (n * p < 10) {
-        for (std::int64_t i = 0; i < d.trials(); ++i) k += uniform01(engine) < p ? 1 : 0;
+        if (p > 0) {
+            const double log_q = std::log1p(-p);
+            double position = 0;  // trials used so far
+            while (true) {
+                position += std::floor(std::log(uniform01_open(engine)) / log_q) + 1;
+                if (!(position <= n)) break;
+                k += 1;
+            }
+        }
     } else {
         const double q = 1 - p, spq = std::sqrt(n * p * q);
         const double b = 1.15 + 2.53 * spq, a = -0.0873 + 0.0248 * b + 0.01 * p, c = n * p + 0.5;
-        const double alpha = (2.83 + 5.1 / b) * spq, vr = 0.92 - 4.2 / b, lpq = log_ratio(p, q);
-        const double m = std::floor((n + 1) * p), h = std::lgamma(m + 1) + std::lgamma(n - m + 1);
+        const double alpha = (2.83 + 5.1 / b) * spq, vr = 0.92 - 4.2 / b;
+        // log P(k) − log P(m) in saddle-point form (lnΓ differences lose everything at n ~ 2⁵³).
+        const double m = std::floor((n + 1) * p), log_p_mode = detail::binomial_log_mass(m, n - m, n, p);
         while (true) {
             const double u = uniform01(engine) - 0.5, v = uniform01_open(engine);
             const double us = 0.5 - std::fabs(u);
@@ -71,21 +82,20 @@ template <real T, std::uniform_random_bit_generator Engine>
             if (k < 0 || k > n) continue;
             if (us >= 0.07 && v <= vr) break;
             const double log_v = std::log(v * alpha / (a / (us * us) + b));
-            if (log_v <= h - std::lgamma(k + 1) - std::lgamma(n - k + 1) + (k - m) * lpq) break;
+            if (log_v <= detail::binomial_log_mass(k, n - k, n, p) - log_p_mode) break;
         }
     }
     return static_cast<T>(flip ? n - k : k);
 }
 
-/// H = −Σ P(k) log P(k) over k = 0…n, compensated (O(n); exact to ~1e-14 relative).
+/// H = −Σ P(k) log P(k) in nats, computed in double: for n·min(p, 1 − p) < 1e4 the compensated
+/// sum of the non-negative terms over the ≤ 2500 counts that carry mass; beyond, an asymptotic
+/// moment expansion with a proven truncation bound (see detail::binomial_entropy). O(1) in n.
+/// Accuracy ≤ 1e-14 relative for every n < 2⁶³ and p (tested against mpmath); 0 at n = 0 or
+/// p ∈ {0, 1}.
 template <real T>
 [[nodiscard]] T entropy(const binomial<T>& d) noexcept {
-    compensated_sum<double> total;
-    for (std::int64_t k = 0; k <= d.trials(); ++k) {
-        const double log_p = static_cast<double>(log_pdf(d, static_cast<T>(k)));
-        if (log_p > -std::numeric_limits<double>::infinity()) total.add(-std::exp(log_p) * log_p);
-    }
-    return static_cast<T>(total.value());
+    return static_cast<T>(detail::binomial_entropy(d.trials(), static_cast<double>(d.p())));
 }
 template <real T>
 [[nodiscard]] T mean(const binomial<T>& d) noexcept {

@@ -27,22 +27,22 @@ public:
 /// −log(π·scale) − log1p(z²), z = (x − loc)/scale (for |z| > 1e150, −2·log|z| avoids z² overflow).
 template <real T>
 [[nodiscard]] T log_pdf(const cauchy<T>& d, T x) noexcept {
-    const T z = (x - d.loc()) / d.scale();
+    const T z = detail::scaled_difference(x, d.loc(), d.scale());
     const T tail = std::fabs(z) > T(1e150) ? T(2) * std::log(std::fabs(z)) : std::log1p(z * z);
-    return -std::log(std::numbers::pi_v<T> * d.scale()) - tail;
+    return -std::log(std::numbers::pi_v<T>) - std::log(d.scale()) - tail;
 }
-/// loc + scale·tan(π(U − ½)), U uniform on (0, 1).
+/// loc + scale·tan(π(U − ½)), U uniform on (0, 1); ±max instead of an overflow to ±inf.
 template <real T, std::uniform_random_bit_generator Engine>
 [[nodiscard]] T sample(const cauchy<T>& d, Engine& engine) noexcept {
     double u;
     do u = uniform01(engine);
     while (u == 0.0);
-    return d.loc() + d.scale() * static_cast<T>(std::tan(std::numbers::pi * (u - 0.5)));
+    return detail::clamp_to_finite(d.loc() + d.scale() * static_cast<T>(std::tan(std::numbers::pi * (u - 0.5))));
 }
-/// log(4π·scale) nats.
+/// log(4π·scale) nats (no overflow for scale near the format's maximum).
 template <real T>
 [[nodiscard]] T entropy(const cauchy<T>& d) noexcept {
-    return std::log(T(4) * std::numbers::pi_v<T> * d.scale());
+    return std::log(T(4) * std::numbers::pi_v<T>) + std::log(d.scale());
 }
 /// The Cauchy mean does not exist: NaN.
 template <real T>

@@ -2,6 +2,7 @@
 // Guarantees: validated at construction (every concentration > 0 and finite, K ≥ 2).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -76,14 +77,32 @@ template <real T>
     return static_cast<T>(total.value() - detail::dirichlet_log_normalizer(d));
 }
 
-/// One sample into out (K entries): normalised independent Gamma(αᵢ, 1) variates.
+/// One sample into out (K entries): normalised independent Gamma(αᵢ, 1) variates, taken and
+/// normalised in logs (xᵢ = exp(log Gᵢ − max)/Σ exp(log G − max)), so tiny concentrations, whose variates all
+/// underflow, still give a point of the simplex (no 0/0).
 template <real T, std::uniform_random_bit_generator Engine>
 void sample(const dirichlet<T>& d, Engine& engine, std::span<T> out) {
     detail::check_same_size("sample", d.size(), out.size());
-    std::vector<double> g(d.size());
-    double sum = 0;
-    for (std::size_t i = 0; i < g.size(); ++i) sum += g[i] = detail::standard_gamma(d.concentration()[i], engine);
-    for (std::size_t i = 0; i < g.size(); ++i) out[i] = static_cast<T>(g[i] / sum);
+    std::vector<double> log_g(d.size());
+    for (std::size_t i = 0; i < log_g.size(); ++i)
+        log_g[i] = detail::log_standard_gamma(static_cast<double>(d.concentration()[i]), engine);
+    // Relative to the largest: weights in (0, 1], one of them 1, their sum in [1, K] — the
+    // outputs sum to 1 within K ulps whatever the size of the logs.
+    const double largest = *std::max_element(log_g.begin(), log_g.end());
+    if (largest == -std::numeric_limits<double>::infinity()) {
+        // Every variate below e^(−DBL_MAX) (concentrations ≲ 1e-305): to double precision the
+        // sample is the corner i with probability αᵢ/α₀.
+        double u = uniform01(engine) * d.total();
+        std::size_t corner = 0;
+        while (corner + 1 < log_g.size() && u >= static_cast<double>(d.concentration()[corner]))
+            u -= static_cast<double>(d.concentration()[corner++]);
+        for (std::size_t i = 0; i < log_g.size(); ++i) out[i] = i == corner ? T(1) : T(0);
+        return;
+    }
+    compensated_sum<double> total;
+    for (double& l : log_g) total.add(l = std::exp(l - largest));
+    const double sum = total.value();
+    for (std::size_t i = 0; i < log_g.size(); ++i) out[i] = static_cast<T>(log_g[i] / sum);
 }
 
 /// log B(α) + (α₀ − K)ψ(α₀) − Σ(αᵢ − 1)ψ(αᵢ) nats.

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <concepts>
 #include <limits>
+#include <numbers>
 #include <random>
 #include <span>
 #include <string>
@@ -54,6 +55,42 @@ void require_positive(const char* family, const char* name, T v) {
 inline void require_same_size(const char* function, std::size_t in, std::size_t out) {
     if (in != out)
         fail(function, "input and output sizes differ (" + std::to_string(in) + " and " + std::to_string(out) + ")");
+}
+
+/// (x − y)/s for finite x, y and s > 0 without overflow in x − y (which reaches 2·DBL_MAX):
+/// when the difference overflows it is formed from the halves, 2·((x/2 − y/2)/s) (halving
+/// is exact there: both are far above the subnormal range). ±inf only when the quotient is.
+template <class T>
+T scaled_difference(T x, T y, T s) noexcept {
+    const T d = x - y;
+    if (std::isfinite(d)) return d / s;
+    return T(2) * ((x / T(2) - y / T(2)) / s);
+}
+
+/// log(high − low) for finite low < high, also when the width overflows (uniform(−1.5e308,
+/// 1.5e308) has entropy 710.29, not +inf).
+template <class T>
+T log_width(T low, T high) noexcept {
+    const T w = high - low;
+    if (std::isfinite(w)) return std::log(w);
+    return std::log(high / T(2) - low / T(2)) + std::numbers::ln2_v<T>;
+}
+
+/// log(a·b) for a, b > 0 without over- or underflow of the product.
+template <class T>
+T log_product(T a, T b) noexcept {
+    const T ab = a * b;
+    if (ab >= std::numeric_limits<T>::min() && ab <= std::numeric_limits<T>::max()) return std::log(ab);
+    return std::log(a) + std::log(b);
+}
+
+/// A draw x of a family whose support is unbounded, rounded into the finite numbers: a value
+/// beyond ±max (an overflow of location + scale·z) is returned as ±max, the nearest point of
+/// the support that the format holds, so that every sample has a finite log density.
+template <class T>
+T clamp_to_finite(T x) noexcept {
+    constexpr T largest = std::numeric_limits<T>::max();
+    return x > largest ? largest : (x < -largest ? -largest : x);
 }
 
 /// The parameters of a location–scale family (Laplace, Cauchy, Gumbel): loc finite, scale > 0

@@ -39,7 +39,7 @@ template <real T>
 /// −log(U)/λ with U uniform on (0, 1].
 template <real T, std::uniform_random_bit_generator Engine>
 [[nodiscard]] T sample(const exponential<T>& d, Engine& engine) noexcept {
-    return static_cast<T>(-std::log(uniform01_open(engine))) / d.rate();
+    return detail::clamp_to_finite(static_cast<T>(-std::log(uniform01_open(engine))) / d.rate());  // max, never +inf
 }
 
 
@@ -54,7 +54,7 @@ template <real T>
 }
 template <real T>
 [[nodiscard]] T variance(const exponential<T>& d) noexcept {
-    return T(1) / (d.rate() * d.rate());
+    return T(1) / d.rate() / d.rate();  // no underflow of λ² (+inf only when 1/λ² overflows)
 }
 template <real T>
 [[nodiscard]] support_set<T> support(const exponential<T>&) noexcept {

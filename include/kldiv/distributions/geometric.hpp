@@ -31,12 +31,16 @@ private:
     T p_;
 };
 
-/// k·log(1 − p) + log p for integer k ≥ 0 (0·log 0 = 0 at p = 1), −inf elsewhere; NaN → NaN.
+/// k·log1p(−p) + log p for integer k ≥ 0 (0·log 0 = 0 at p = 1), −inf elsewhere (also at
+/// k = +inf); NaN → NaN. Computed in double.
 template <real T>
 [[nodiscard]] T log_pdf(const geometric<T>& d, T k) noexcept {
     if (std::isnan(k)) return k;
     if (k < T(0) || k != std::floor(k)) return -std::numeric_limits<T>::infinity();
-    return xlogy(k, T(1) - d.p()) + std::log(d.p());
+    if (std::isinf(k)) return -std::numeric_limits<T>::infinity();
+    if (k == T(0)) return std::log(d.p());
+    if (d.p() == T(1)) return -std::numeric_limits<T>::infinity();
+    return static_cast<T>(static_cast<double>(k) * std::log1p(-static_cast<double>(d.p())) + std::log(static_cast<double>(d.p())));
 }
 
 /// Inversion: ⌊log U / log(1 − p)⌋ with U uniform on (0, 1].
@@ -46,10 +50,13 @@ template <real T, std::uniform_random_bit_generator Engine>
     return static_cast<T>(std::floor(std::log(uniform01_open(engine)) / std::log1p(-static_cast<double>(d.p()))));
 }
 
-/// [−(1 − p)·log(1 − p) − p·log p]/p nats.
+/// [−(1 − p)·log(1 − p) − p·log p]/p = −(1 − p)·log1p(−p)/p − log p nats (1 − p never rounded
+/// inside the log: geometric(1e-300) keeps its digits). Computed in double; 0 at p = 1.
 template <real T>
 [[nodiscard]] T entropy(const geometric<T>& d) noexcept {
-    return (-xlogx(T(1) - d.p()) - xlogx(d.p())) / d.p();
+    const double p = d.p();
+    if (p == 1) return T(0);
+    return static_cast<T>(-(1 - p) * (std::log1p(-p) / p) - std::log(p));
 }
 template <real T>
 [[nodiscard]] T mean(const geometric<T>& d) noexcept {

@@ -23,9 +23,13 @@ public:
     gumbel(T loc, T scale) : detail::location_scale<T>("gumbel", loc, scale) {}
 };
 
+/// −(z + e^(−z)) − log scale, z = (x − loc)/scale (formed without overflow); −inf at x = ±inf
+/// and wherever e^(−z) overflows; NaN → NaN.
 template <real T>
 [[nodiscard]] T log_pdf(const gumbel<T>& d, T x) noexcept {
-    const T z = (x - d.loc()) / d.scale();
+    if (std::isnan(x)) return x;
+    const T z = detail::scaled_difference(x, d.loc(), d.scale());
+    if (std::isinf(z)) return -std::numeric_limits<T>::infinity();
     return -(z + std::exp(-z)) - std::log(d.scale());
 }
 /// loc − scale·log E with E ~ Exponential(1) (E = 0 redrawn).
@@ -34,7 +38,7 @@ template <real T, std::uniform_random_bit_generator Engine>
     double e;
     do e = -std::log(uniform01_open(engine));
     while (e == 0.0);
-    return d.loc() - d.scale() * static_cast<T>(std::log(e));
+    return detail::clamp_to_finite(d.loc() - d.scale() * static_cast<T>(std::log(e)));  // ±max, never ±inf
 }
 /// log(scale) + γ + 1 nats.
 template <real T>
@@ -47,7 +51,8 @@ template <real T>
 }
 template <real T>
 [[nodiscard]] T variance(const gumbel<T>& d) noexcept {
-    return std::numbers::pi_v<T> * std::numbers::pi_v<T> * d.scale() * d.scale() / T(6);
+    // π²/6·β², the constant applied between the two factors so that no needless overflow occurs.
+    return d.scale() * (d.scale() * (std::numbers::pi_v<T> * std::numbers::pi_v<T> / T(6)));
 }
 template <real T>
 [[nodiscard]] support_set<T> support(const gumbel<T>&) noexcept {

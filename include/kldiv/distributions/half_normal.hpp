@@ -38,7 +38,7 @@ template <real T>
 }
 template <real T, std::uniform_random_bit_generator Engine>
 [[nodiscard]] T sample(const half_normal<T>& d, Engine& engine) noexcept {
-    return d.scale() * static_cast<T>(std::fabs(standard_normal(engine)));
+    return detail::clamp_to_finite(d.scale() * static_cast<T>(std::fabs(standard_normal(engine))));  // max, never +inf
 }
 /// ½log(πe·scale²/2) nats.
 template <real T>

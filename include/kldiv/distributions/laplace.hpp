@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <random>
 #include <span>
 
@@ -23,9 +24,10 @@ public:
     laplace(T loc, T scale) : detail::location_scale<T>("laplace", loc, scale) {}
 };
 
+/// −|x − loc|/scale − log(2·scale); ±inf give −inf, NaN gives NaN; no intermediate overflow.
 template <real T>
 [[nodiscard]] T log_pdf(const laplace<T>& d, T x) noexcept {
-    return -std::fabs(x - d.loc()) / d.scale() - std::log(T(2) * d.scale());
+    return -std::fabs(detail::scaled_difference(x, d.loc(), d.scale())) - std::log(d.scale()) - std::numbers::ln2_v<T>;
 }
 
 
@@ -35,14 +37,14 @@ template <real T, std::uniform_random_bit_generator Engine>
     const double u = uniform01_open(engine);  // (0, 1]
     const double e = -std::log(u);            // Exponential(1)
     const bool negative = (engine() >> 63) != 0;
-    return d.loc() + d.scale() * static_cast<T>(negative ? -e : e);
+    return detail::clamp_to_finite(d.loc() + d.scale() * static_cast<T>(negative ? -e : e));  // ±max, never ±inf
 }
 
 
 /// 1 + log(2·scale) nats.
 template <real T>
 [[nodiscard]] T entropy(const laplace<T>& d) noexcept {
-    return T(1) + std::log(T(2) * d.scale());
+    return T(1) + std::numbers::ln2_v<T> + std::log(d.scale());
 }
 template <real T>
 [[nodiscard]] T mean(const laplace<T>& d) noexcept {

@@ -38,10 +38,11 @@ template <class T>
 inline constexpr T half_log_two_pi = T(0.918938533204672741780329736405617640L);
 }
 
-/// log density at x: −½((x − μ)/σ)² − log σ − ½log 2π. ±inf and NaN x give −inf and NaN.
+/// log density at x: −½((x − μ)/σ)² − log σ − ½log 2π. ±inf and NaN x give −inf and NaN;
+/// x − μ is formed without overflow (normal(−1e308, 1e300) at 1e308 is finite).
 template <real T>
 [[nodiscard]] T log_pdf(const normal<T>& d, T x) noexcept {
-    const T z = (x - d.mean()) / d.stddev();
+    const T z = detail::scaled_difference(x, d.mean(), d.stddev());
     return -T(0.5) * z * z - std::log(d.stddev()) - detail::half_log_two_pi<T>;
 }
 
@@ -52,15 +53,17 @@ void log_pdf(const normal<T>& d, std::span<const T> x, std::span<T> out) {
     const T offset = std::log(d.stddev()) + detail::half_log_two_pi<T>;
     const T inverse = T(1) / d.stddev();
     for (std::size_t i = 0; i < x.size(); ++i) {
-        const T z = (x[i] - d.mean()) * inverse;
+        const T diff = x[i] - d.mean();
+        const T z = std::isfinite(diff) ? diff * inverse : detail::scaled_difference(x[i], d.mean(), d.stddev());
         out[i] = -T(0.5) * z * z - offset;
     }
 }
 
-/// One sample μ + σ·Z, Z from kldiv::standard_normal (reproducible across platforms).
+/// One sample μ + σ·Z, Z from kldiv::standard_normal (reproducible across platforms); a draw
+/// beyond the format's range is returned as ±max (never ±inf).
 template <real T, std::uniform_random_bit_generator Engine>
 [[nodiscard]] T sample(const normal<T>& d, Engine& engine) noexcept {
-    return d.mean() + d.stddev() * static_cast<T>(standard_normal(engine));
+    return detail::clamp_to_finite(d.mean() + d.stddev() * static_cast<T>(standard_normal(engine)));
 }
 
 /// Differential entropy ½log(2πe σ²) in nats.
@@ -72,6 +75,7 @@ template <real T>
 [[nodiscard]] T mean(const normal<T>& d) noexcept {
     return d.mean();
 }
+/// σ² (+inf once it exceeds the format's maximum).
 template <real T>
 [[nodiscard]] T variance(const normal<T>& d) noexcept {
     return d.stddev() * d.stddev();

@@ -7,6 +7,7 @@
 #include <random>
 #include <span>
 
+#include "kldiv/core/log_ratio.hpp"
 #include "kldiv/distributions/distribution.hpp"
 #include "kldiv/random/uniform.hpp"
 
@@ -38,30 +39,32 @@ template <real T>
 [[nodiscard]] T log_pdf(const pareto<T>& d, T x) noexcept {
     if (std::isnan(x)) return x;
     if (x < d.scale()) return -std::numeric_limits<T>::infinity();
-    return std::log(d.alpha()) - std::log(x) - d.alpha() * std::log(x / d.scale());
+    return std::log(d.alpha()) - std::log(x) - d.alpha() * log_ratio(x, d.scale());  // x/scale may overflow
 }
 /// scale·U^(−1/α), U uniform on (0, 1].
 template <real T, std::uniform_random_bit_generator Engine>
 [[nodiscard]] T sample(const pareto<T>& d, Engine& engine) noexcept {
-    return d.scale() * static_cast<T>(std::exp(-std::log(uniform01_open(engine)) / static_cast<double>(d.alpha())));
+    // max instead of +inf when U^(−1/α) overflows (tiny α).
+    return detail::clamp_to_finite(d.scale() * static_cast<T>(std::exp(-std::log(uniform01_open(engine)) / static_cast<double>(d.alpha()))));
 }
-/// log(scale/α) + 1/α + 1 nats.
+/// log(scale/α) + 1/α + 1 nats (the ratio is never formed; +inf only when 1/α overflows).
 template <real T>
 [[nodiscard]] T entropy(const pareto<T>& d) noexcept {
-    return std::log(d.scale() / d.alpha()) + T(1) / d.alpha() + T(1);
+    return log_ratio(d.scale(), d.alpha()) + T(1) / d.alpha() + T(1);
 }
 /// α·scale/(α − 1) for α > 1, +inf otherwise.
 template <real T>
 [[nodiscard]] T mean(const pareto<T>& d) noexcept {
     if (d.alpha() <= T(1)) return std::numeric_limits<T>::infinity();
-    return d.alpha() * d.scale() / (d.alpha() - T(1));
+    return d.scale() * (d.alpha() / (d.alpha() - T(1)));  // no overflow of α·scale
 }
 /// scale²·α/((α − 1)²(α − 2)) for α > 2, +inf otherwise.
 template <real T>
 [[nodiscard]] T variance(const pareto<T>& d) noexcept {
     if (d.alpha() <= T(2)) return std::numeric_limits<T>::infinity();
     const T a = d.alpha();
-    return d.scale() * d.scale() * a / ((a - T(1)) * (a - T(1)) * (a - T(2)));
+    const T s = d.scale() / (a - T(1));  // no overflow of scale² or of α³
+    return s * s * (a / (a - T(2)));
 }
 template <real T>
 [[nodiscard]] support_set<T> support(const pareto<T>& d) noexcept {

@@ -7,8 +7,8 @@
 #include <random>
 #include <span>
 
-#include "kldiv/core/summation.hpp"
 #include "kldiv/core/xlogy.hpp"
+#include "kldiv/distributions/count_asymptotics.hpp"
 #include "kldiv/distributions/distribution.hpp"
 #include "kldiv/random/uniform.hpp"
 
@@ -32,12 +32,14 @@ private:
     T rate_;
 };
 
-/// k·log λ − λ − log k! for integer k ≥ 0 (0·log 0 = 0 at λ = 0), −inf elsewhere; NaN → NaN.
+/// k·log λ − λ − log k! for integer k ≥ 0 (0·log 0 = 0 at λ = 0), −inf elsewhere (also at
+/// k = ±inf); NaN → NaN. Evaluated in double in saddle-point form (Loader 2000), a few ulp of
+/// |log P| at any k and λ (tested against mpmath).
 template <real T>
 [[nodiscard]] T log_pdf(const poisson<T>& d, T k) noexcept {
     if (std::isnan(k)) return k;
-    if (k < T(0) || k != std::floor(k)) return -std::numeric_limits<T>::infinity();
-    return xlogy(k, d.rate()) - d.rate() - std::lgamma(k + T(1));
+    if (k < T(0) || std::isinf(k) || k != std::floor(k)) return -std::numeric_limits<T>::infinity();
+    return static_cast<T>(detail::poisson_log_mass(static_cast<double>(k), static_cast<double>(d.rate())));
 }
 
 /// Sampling: for λ < 10, Knuth's product of uniforms; beyond, Hörmann's PTRS transformed
@@ -55,7 +57,7 @@ template <real T, std::uniform_random_bit_generator Engine>
         }
         return static_cast<T>(k);
     }
-    const double slam = std::sqrt(lambda), loglam = std::log(lambda);
+    const double slam = std::sqrt(lambda);
     const double b = 0.931 + 2.53 * slam, a = -0.059 + 0.02483 * b;
     const double inv_alpha = 1.1239 + 1.1328 / (b - 3.4), vr = 0.9277 - 3.6224 / (b - 2);
     while (true) {
@@ -64,25 +66,19 @@ template <real T, std::uniform_random_bit_generator Engine>
         const double k = std::floor((2 * a / us + b) * u + lambda + 0.43);
         if (us >= 0.07 && v <= vr) return static_cast<T>(k);
         if (k < 0 || (us < 0.013 && v > us)) continue;
-        if (std::log(v) + std::log(inv_alpha) - std::log(a / (us * us) + b) <= -lambda + k * loglam - std::lgamma(k + 1))
+        // log P(k) in saddle-point form: −λ + k·log λ − lnΓ(k + 1) cancels for large λ.
+        if (std::log(v) + std::log(inv_alpha) - std::log(a / (us * us) + b) <= detail::poisson_log_mass(k, lambda))
             return static_cast<T>(k);
     }
 }
 
-/// H = −Σ P(k) log P(k), summed over k until the remaining mass is below 1e-18 of the total
-/// (compensated); ≤ 1e-14 relative for λ ≤ 10⁶. Poisson(0) has entropy 0.
+/// H = −Σ P(k) log P(k) in nats, computed in double: for λ < 1e4 the compensated sum of the
+/// non-negative terms over k ∈ λ ± (12√λ + 40); for λ ≥ 1e4 an asymptotic moment expansion with
+/// a proven truncation bound (see detail::poisson_entropy). O(1) in λ (poisson(1e300) included).
+/// Accuracy ≤ 1e-14 relative at every λ (tested against mpmath). Poisson(0) has entropy 0.
 template <real T>
 [[nodiscard]] T entropy(const poisson<T>& d) noexcept {
-    const double lambda = static_cast<double>(d.rate());
-    if (lambda == 0) return T(0);
-    const double spread = 12 * std::sqrt(lambda) + 40;
-    const double first = std::max(0.0, std::floor(lambda - spread)), last = std::ceil(lambda + spread);
-    compensated_sum<double> total;
-    for (double k = first; k <= last; k += 1) {
-        const double log_p = k * std::log(lambda) - lambda - std::lgamma(k + 1);
-        total.add(-std::exp(log_p) * log_p);
-    }
-    return static_cast<T>(total.value());
+    return static_cast<T>(detail::poisson_entropy(static_cast<double>(d.rate())));
 }
 template <real T>
 [[nodiscard]] T mean(const poisson<T>& d) noexcept {

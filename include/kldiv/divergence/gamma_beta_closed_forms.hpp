@@ -4,10 +4,14 @@
 
 #include <cmath>
 #include <limits>
+#include <numbers>
 
 #include "kldiv/core/expm1mx.hpp"
 #include "kldiv/core/log_gamma_bregman.hpp"
+#include "kldiv/core/log1pmx.hpp"
 #include "kldiv/core/log_ratio.hpp"
+#include "kldiv/divergence/closed_form.hpp"
+#include "kldiv/divergence/float_closed_forms.hpp"
 #include "kldiv/distributions/beta.hpp"
 #include "kldiv/distributions/exponential.hpp"
 #include "kldiv/distributions/gamma.hpp"
@@ -24,45 +28,62 @@ inline double gamma_kl(double a1, double b1, double a2, double b2) noexcept {
     return std::max(0.0, log_gamma_bregman(a2, a1) + a1 * expm1mx(u) + (a1 - a2) * u);
 }
 
-/// E[log X] and E[log(1 − X)] for X ~ Uniform(a, b) ⊆ [0, 1], with 0·log 0 = 0.
+/// E[log X] − log b for X ~ Uniform(b − w, b), ε = w/b ∈ (0, 1]: −1 − (1 − ε)·log(1 − ε)/ε
+/// = −ε − (1 − ε)·log1pmx(−ε)/ε (no difference of antiderivatives: a width far below b, as in
+/// uniform(0, 1e-20) seen from 1 − x, keeps its digits); −1 at ε = 1.
+inline double uniform_mean_log_excess(double epsilon) noexcept {
+    if (epsilon >= 1) return -1;
+    return -epsilon - (1 - epsilon) * (log1pmx(-epsilon) / epsilon);
+}
+
+/// E[log X] for X ~ Uniform(a, b), 0 ≤ a < b.
 inline double uniform_mean_log(double a, double b) noexcept {
-    const auto antiderivative = [](double x) { return x == 0 ? 0.0 : x * std::log(x) - x; };
-    return (antiderivative(b) - antiderivative(a)) / (b - a);
+    return std::log(b) + uniform_mean_log_excess((b - a) / b);
+}
+
+/// E[log(1 − X)] for X ~ Uniform(a, b) ⊆ [0, 1]: 1 − X is uniform on [1 − b, 1 − a], whose top is
+/// taken as log1p(−a) and whose relative width (b − a)/(1 − a) is formed without rounding 1 − b.
+inline double uniform_mean_log_complement(double a, double b) noexcept {
+    return std::log1p(-a) + uniform_mean_log_excess((b - a) / (1 - a));
 }
 
 }  // namespace detail
 
 /// KL(Gamma(α₁, β₁)‖Gamma(α₂, β₂)) via the Bregman divergence of lnΓ. Accuracy ≤ 1e-13·max(1, α)
 /// relative in double (the Fisher matrix of the gamma family grows ill-conditioned like α).
-template <real T>
+template <closed_form_real T>
 [[nodiscard]] T kl_divergence(const gamma<T>& p, const gamma<T>& q) noexcept {
     return static_cast<T>(detail::gamma_kl(p.shape(), p.rate(), q.shape(), q.rate()));
 }
 
 /// KL(Exponential(λ)‖Gamma(α, β)): the exponential is Gamma(1, λ).
-template <real T>
+template <closed_form_real T>
 [[nodiscard]] T kl_divergence(const exponential<T>& p, const gamma<T>& q) noexcept {
     return static_cast<T>(detail::gamma_kl(1.0, p.rate(), q.shape(), q.rate()));
 }
 
 /// KL(Gamma(α, β)‖Exponential(λ)): against Gamma(1, λ).
-template <real T>
+template <closed_form_real T>
 [[nodiscard]] T kl_divergence(const gamma<T>& p, const exponential<T>& q) noexcept {
     return static_cast<T>(detail::gamma_kl(p.shape(), p.rate(), 1.0, q.rate()));
 }
 
 /// KL(Gamma(α, β)‖N(μ, σ²)) = −H(p) + log σ + ½log 2π + [Var p + (E p − μ)²]/(2σ²).
-template <real T>
+/// Computed as log(σβ) − [α + lnΓ(α) + (1 − α)ψ(α)] + ½log 2π + ½[(√α/(βσ))² + ((α/β − μ)/σ)²]:
+/// no σ², no cancellation of log σ against log β (gamma(1, 1e-200)‖normal(0, 1e200) is finite).
+template <closed_form_real T>
 [[nodiscard]] T kl_divergence(const gamma<T>& p, const normal<T>& q) noexcept {
-    const T offset = mean(p) - q.mean();
-    return -entropy(p) + std::log(q.stddev()) + detail::half_log_two_pi<T> +
-           (variance(p) + offset * offset) / (T(2) * q.stddev() * q.stddev());
+    const double a = p.shape(), rate = p.rate(), sigma = q.stddev();
+    const double inverse = detail::inverse_product(rate, sigma);  // 1/(βσ)
+    const double shape_part = entropy(gamma<double>(a, 1.0));  // α + lnΓ(α) + (1 − α)ψ(α), stable at any α
+    return static_cast<T>(detail::kl_to_normal(detail::log_product(rate, sigma) - shape_part, std::sqrt(a) * inverse,
+                                               detail::offset_over_sigma(a / rate, a * inverse, q.mean(), sigma)));
 }
 
 /// KL(Beta(a₁, b₁)‖Beta(a₂, b₂)) = B(a₂, a₁) + B(b₂, b₁) − B(a₂ + b₂, a₁ + b₁), B the Bregman
 /// divergence of lnΓ (the beta family's log-partition is lnΓ(a) + lnΓ(b) − lnΓ(a + b)).
 /// Accuracy ≤ 1e-12 relative in double; never negative.
-template <real T>
+template <closed_form_real T>
 [[nodiscard]] T kl_divergence(const beta<T>& p, const beta<T>& q) noexcept {
     const double a1 = p.alpha(), b1 = p.beta_parameter(), a2 = q.alpha(), b2 = q.beta_parameter();
     // The step of the sum is formed from the steps, not as a difference of two rounded sums.
@@ -73,21 +94,25 @@ template <real T>
 }
 
 /// KL(Beta(a, b)‖N(μ, σ²)) = −H(p) + log σ + ½log 2π + [Var p + (E p − μ)²]/(2σ²).
-template <real T>
+template <closed_form_real T>
 [[nodiscard]] T kl_divergence(const beta<T>& p, const normal<T>& q) noexcept {
-    const T offset = mean(p) - q.mean();
-    return -entropy(p) + std::log(q.stddev()) + detail::half_log_two_pi<T> +
-           (variance(p) + offset * offset) / (T(2) * q.stddev() * q.stddev());
+    const double sigma = q.stddev(), a = p.alpha(), b = p.beta_parameter(), s = a + b, mu = q.mean();
+    // sd = √(a/s)·√(b/s)/√(s + 1) and E p − μ = (1 − μ) − b/s near 1, a/s − μ below: neither the
+    // variance (below 1e-308 for a = 1e226) nor a mean rounded to 1 is formed.
+    const double sd = std::sqrt(a / s) * std::sqrt(b / s) / std::sqrt(s + 1);
+    const double offset = mu > 0.5 ? (1 - mu) - b / s : a / s - mu;
+    return static_cast<T>(detail::kl_to_normal(std::log(sigma) - static_cast<double>(entropy(p)), sd / sigma,
+                                               offset / sigma));
 }
 
 /// KL(Beta(a, b)‖Exponential(λ)) = −H(p) − log λ + λ·E p.
-template <real T>
+template <closed_form_real T>
 [[nodiscard]] T kl_divergence(const beta<T>& p, const exponential<T>& q) noexcept {
     return -entropy(p) - std::log(q.rate()) + q.rate() * mean(p);
 }
 
 /// KL(Beta(a, b)‖Uniform(l, h)) = −H(p) + log(h − l) when [0, 1] ⊆ [l, h], else +inf.
-template <real T>
+template <closed_form_real T>
 [[nodiscard]] T kl_divergence(const beta<T>& p, const uniform<T>& q) noexcept {
     if (q.low() > T(0) || q.high() < T(1)) return std::numeric_limits<T>::infinity();
     return -entropy(p) + std::log(q.high() - q.low());
@@ -95,37 +120,45 @@ template <real T>
 
 /// KL(Uniform(l, h)‖Beta(a, b)) for [l, h] ⊆ [0, 1]: −log(h − l) − (a − 1)E log X − (b − 1)E log(1 − X)
 /// + log B(a, b); +inf otherwise.
-template <real T>
+template <closed_form_real T>
 [[nodiscard]] T kl_divergence(const uniform<T>& p, const beta<T>& q) noexcept {
     if (p.low() < T(0) || p.high() > T(1)) return std::numeric_limits<T>::infinity();
     const double l = p.low(), h = p.high(), a = q.alpha(), b = q.beta_parameter();
     const double mean_log_x = detail::uniform_mean_log(l, h);
-    const double mean_log_one_minus_x = detail::uniform_mean_log(1 - h, 1 - l);
-    return static_cast<T>(-std::log(h - l) - (a - 1) * mean_log_x - (b - 1) * mean_log_one_minus_x +
-                          detail::log_beta_function(a, b));
+    const double mean_log_one_minus_x = detail::uniform_mean_log_complement(l, h);
+    // a = 1 or b = 1 removes its term exactly (no 0·(−inf) at an end point).
+    return static_cast<T>(-std::log(h - l) - (a == 1 ? 0.0 : (a - 1) * mean_log_x) -
+                          (b == 1 ? 0.0 : (b - 1) * mean_log_one_minus_x) + detail::log_beta_function(a, b));
 }
 
-/// KL(Uniform(l, h)‖Gamma(α, β)) for l ≥ 0: −log(h − l) − α log β + lnΓ(α) − (α − 1)E log X + β·E X;
-/// +inf for l < 0.
-template <real T>
+/// KL(Uniform(l, h)‖Gamma(α, β)) for l ≥ 0: −log(h − l) − α log β + lnΓ(α) − (α − 1)E log X + β·E X,
+/// regrouped with Stirling's form of lnΓ(α) as −log(h − l) + E bd0(α, βX) + E log X − ½log(α/2π)
+/// + μ(α), E bd0(α, βX) = α(log(α/β) − E log X) + (β·E X − α), so that α log β and lnΓ(α) are
+/// never formed (they overflow together for α near 1e306). +inf for l < 0. Accuracy ≤ 1e-13
+/// relative while α·|log(α/β) − E log X| stays below ~1e3·KL (the regrouped terms cancel beyond).
+template <closed_form_real T>
 [[nodiscard]] T kl_divergence(const uniform<T>& p, const gamma<T>& q) noexcept {
     if (p.low() < T(0)) return std::numeric_limits<T>::infinity();
     const double l = p.low(), h = p.high(), a = q.shape(), b = q.rate();
-    return static_cast<T>(-std::log(h - l) - a * std::log(b) + std::lgamma(a) - (a - 1) * detail::uniform_mean_log(l, h) +
-                          b * 0.5 * (l + h));
+    const double mean_log = detail::uniform_mean_log(l, h), centre = 0.5 * l + 0.5 * h;
+    double deviance = a * (log_ratio(a, b) - mean_log) + (b * centre - a);
+    // E bd0 ≥ 0; inf − inf only when both parts leave the format, where it is ≳ α ≈ DBL_MAX.
+    if (std::isnan(deviance)) deviance = std::numeric_limits<double>::infinity();
+    return static_cast<T>(-std::log(h - l) + deviance + mean_log - 0.5 * std::log(a / (2 * std::numbers::pi)) +
+                          detail::stirling_remainder(a));
 }
 
 /// +inf: a normal puts mass on (−∞, 0], a gamma does not.
-template <real T>
+template <closed_form_real T>
 [[nodiscard]] T kl_divergence(const normal<T>&, const gamma<T>&) noexcept { return std::numeric_limits<T>::infinity(); }
 /// +inf: a normal puts mass outside [0, 1].
-template <real T>
+template <closed_form_real T>
 [[nodiscard]] T kl_divergence(const normal<T>&, const beta<T>&) noexcept { return std::numeric_limits<T>::infinity(); }
 /// +inf: a gamma puts mass beyond 1.
-template <real T>
+template <closed_form_real T>
 [[nodiscard]] T kl_divergence(const gamma<T>&, const beta<T>&) noexcept { return std::numeric_limits<T>::infinity(); }
 /// +inf: an exponential puts mass beyond 1.
-template <real T>
+template <closed_form_real T>
 [[nodiscard]] T kl_divergence(const exponential<T>&, const beta<T>&) noexcept { return std::numeric_limits<T>::infinity(); }
 
 }  // namespace kldiv
