@@ -1,5 +1,5 @@
 // Closed-form KL across families, through E_p[log q]: the Gumbel and Pareto targets, and the
-// Pareto, Gumbel and beta sources that PyTorch also registers. +inf on support mismatch.
+// Pareto, Gumbel and beta sources that PyTorch also registers (+inf by the support rule).
 #pragma once
 
 #include <cmath>
@@ -7,6 +7,7 @@
 #include <numbers>
 
 #include "kldiv/core/log_gamma_bregman.hpp"
+#include "kldiv/divergence/closed_form.hpp"
 #include "kldiv/distributions/beta.hpp"
 #include "kldiv/distributions/exponential.hpp"
 #include "kldiv/distributions/gamma.hpp"
@@ -79,12 +80,6 @@ template <real T>
 [[nodiscard]] T kl_divergence(const gumbel<T>& p, const normal<T>& q) noexcept {
     return static_cast<T>(detail::kl_to_normal(entropy(p), mean(p), variance(p), q.mean(), q.stddev()));
 }
-/// +inf: a Gumbel puts mass on (−∞, 0].
-template <real T>
-[[nodiscard]] T kl_divergence(const gumbel<T>&, const exponential<T>&) noexcept { return std::numeric_limits<T>::infinity(); }
-/// +inf: a Gumbel puts mass on (−∞, 0].
-template <real T>
-[[nodiscard]] T kl_divergence(const gumbel<T>&, const gamma<T>&) noexcept { return std::numeric_limits<T>::infinity(); }
 
 // ---- to Pareto ----
 
@@ -96,18 +91,6 @@ template <real T>
     const double mean_log = (b * std::log(b) - b - (a * std::log(a) - a)) / (b - a);
     return static_cast<T>(detail::kl_to_pareto(entropy(p), mean_log, q.scale(), q.alpha()));
 }
-/// +inf: an exponential puts mass below any Pareto scale.
-template <real T>
-[[nodiscard]] T kl_divergence(const exponential<T>&, const pareto<T>&) noexcept { return std::numeric_limits<T>::infinity(); }
-/// +inf: a gamma puts mass below any Pareto scale.
-template <real T>
-[[nodiscard]] T kl_divergence(const gamma<T>&, const pareto<T>&) noexcept { return std::numeric_limits<T>::infinity(); }
-/// +inf: a beta puts mass below any Pareto scale.
-template <real T>
-[[nodiscard]] T kl_divergence(const beta<T>&, const pareto<T>&) noexcept { return std::numeric_limits<T>::infinity(); }
-/// +inf: a normal puts mass below any Pareto scale.
-template <real T>
-[[nodiscard]] T kl_divergence(const normal<T>&, const pareto<T>&) noexcept { return std::numeric_limits<T>::infinity(); }
 
 // ---- from Pareto (E log x = log s + 1/α; E x = αs/(α − 1) for α > 1, else +inf) ----
 

@@ -8,6 +8,7 @@
 #include "kldiv/core/expm1mx.hpp"
 #include "kldiv/core/log_gamma_bregman.hpp"
 #include "kldiv/core/log_ratio.hpp"
+#include "kldiv/divergence/closed_form.hpp"
 #include "kldiv/distributions/beta.hpp"
 #include "kldiv/distributions/exponential.hpp"
 #include "kldiv/distributions/gamma.hpp"
@@ -115,17 +116,5 @@ template <real T>
                           b * 0.5 * (l + h));
 }
 
-/// +inf: a normal puts mass on (−∞, 0], a gamma does not.
-template <real T>
-[[nodiscard]] T kl_divergence(const normal<T>&, const gamma<T>&) noexcept { return std::numeric_limits<T>::infinity(); }
-/// +inf: a normal puts mass outside [0, 1].
-template <real T>
-[[nodiscard]] T kl_divergence(const normal<T>&, const beta<T>&) noexcept { return std::numeric_limits<T>::infinity(); }
-/// +inf: a gamma puts mass beyond 1.
-template <real T>
-[[nodiscard]] T kl_divergence(const gamma<T>&, const beta<T>&) noexcept { return std::numeric_limits<T>::infinity(); }
-/// +inf: an exponential puts mass beyond 1.
-template <real T>
-[[nodiscard]] T kl_divergence(const exponential<T>&, const beta<T>&) noexcept { return std::numeric_limits<T>::infinity(); }
 
 }  // namespace kldiv

@@ -9,6 +9,7 @@
 #include "kldiv/core/expm1mx.hpp"
 #include "kldiv/core/log_gamma_bregman.hpp"
 #include "kldiv/core/log_ratio.hpp"
+#include "kldiv/divergence/closed_form.hpp"
 #include "kldiv/distributions/cauchy.hpp"
 #include "kldiv/distributions/gumbel.hpp"
 #include "kldiv/distributions/half_normal.hpp"
