@@ -1,6 +1,7 @@
 // The finite discrete pairs of issue 17 (Bernoulli → binomial, binomial → Poisson, Poisson →
 // binomial) against mpmath (tests/data/gen_discrete_pairs.py) and Monte Carlo.
 #include <cmath>
+#include <iomanip>
 #include <limits>
 
 #include "kldiv/distributions.hpp"
@@ -12,7 +13,7 @@ namespace {
 #include "data/discrete_pairs.inc"
 
 void check_relative(double got, double reference, double tolerance) {
-    INFO("got " << got << ", mpmath " << reference);
+    INFO(std::setprecision(17) << "got " << got << ", mpmath " << reference);
     if (reference == 0 || std::isinf(reference))
         CHECK(got == reference);
     else

@@ -220,3 +220,23 @@ TEST_CASE("vector-valued families: scores have mean zero and covariance F", "[fi
     s << 1.5, 0.3, 0.3, 0.8;
     check(kldiv::mv_normal<double>((vec(2) << 0.1, -0.4).finished(), s), 2, 31);
 }
+
+TEST_CASE("families of issue 17: scores have mean zero and covariance F; ½δᵀFδ approximates KL", "[fisher][issue17]") {
+    check_score_moments(kldiv::chi_squared<double>(3.5), 21);
+    check_score_moments(kldiv::chi<double>(2.5), 22);
+    check_score_moments(kldiv::weibull<double>(1.5, 2.2), 23);
+    check_score_moments(kldiv::transformed(kldiv::gamma<double>(2.5, 1.5), kldiv::affine{1.0, -2.0}), 24);
+    const vec u1 = (vec(1) << 0.7).finished(), u2 = (vec(2) << 0.6, -0.8).finished();
+    check_quadratic(kldiv::chi_squared<double>(3.5), u1);
+    check_quadratic(kldiv::chi<double>(2.5), u1);
+    check_quadratic(kldiv::weibull<double>(1.5, 2.2), u2);
+    check_quadratic(kldiv::transformed(kldiv::normal<double>(0.5, 1.5), kldiv::affine{3.0, 0.25}), u2);
+    const kldiv::independent<kldiv::gamma<double>> product({kldiv::gamma<double>(2.0, 1.0), kldiv::gamma<double>(0.7, 3.0)});
+    check_quadratic(product, (vec(4) << 0.3, -0.2, 0.5, 0.1).finished());
+    // Block-diagonal, each block the component's matrix.
+    const mat f = kldiv::fisher_information(product);
+    CHECK((f.topLeftCorner(2, 2) - kldiv::fisher_information(kldiv::gamma<double>(2.0, 1.0))).norm() == 0.0);
+    CHECK((f.bottomRightCorner(2, 2) - kldiv::fisher_information(kldiv::gamma<double>(0.7, 3.0))).norm() == 0.0);
+    CHECK(f.topRightCorner(2, 2).norm() == 0.0);
+    CHECK_THROWS_AS(kldiv::with_parameters(product, vec(3)), kldiv::domain_error);
+}
