@@ -9,5 +9,6 @@
 #include "kldiv/divergence/cross_family_closed_forms.hpp"
 #include "kldiv/divergence/discrete_closed_form.hpp"
 #include "kldiv/divergence/gamma_beta_closed_forms.hpp"
+#include "kldiv/divergence/inverse_gamma_closed_form.hpp"
 #include "kldiv/divergence/monte_carlo.hpp"
 #include "kldiv/divergence/more_closed_forms.hpp"

@@ -122,9 +122,72 @@ rows["log_pdf_values"] = [(weibull_logpdf(1.5, 2.0, mpf(0.7)), chi_logpdf(3.0, m
                     gamma_logpdf(2.0, 1.5, (mpf(-1.5) - 1) / -2) - log(2))]
 
 
+# inverse gamma: KL (textbook gamma KL, checked by quadrature on the inverse gamma densities), moments
+def inverse_gamma_logpdf(a, b, x):
+    a, b = mpf(a), mpf(b)
+    return a * log(b) - lgamma(a) - (a + 1) * log(x) - b / x
+
+
+rows["inverse_gamma_kl"] = []
+for a1, b1, a2, b2 in [(3.0, 2.0, 2.5, 1.5), (0.7, 1.0, 1.2, 0.8), (4.0, 2.0, 4.0, 2.0000000002), (2.0, 1.0, 2.0000000001, 1.0)]:
+    v = gamma_kl(a1, b1, a2, b2)
+    if v > 1e-6:
+        close(v, kl_quad(lambda x: inverse_gamma_logpdf(a1, b1, x), lambda x: inverse_gamma_logpdf(a2, b2, x)), mpf(10)**-12)
+    rows["inverse_gamma_kl"].append((a1, b1, a2, b2, v))
+rows["inverse_gamma_moments"] = []
+for a, b in [(3.0, 2.0), (0.7, 1.0), (50.0, 3.0)]:
+    a_, b_ = mpf(a), mpf(b)
+    h = a_ + log(b_ * G(a_)) - (1 + a_) * digamma(a_)
+    close(h, entropy_quad(lambda x: inverse_gamma_logpdf(a, b, x)), mpf(10)**-12)
+    m = b_ / (a_ - 1) if a > 1 else mp.inf
+    var = b_**2 / ((a_ - 1)**2 * (a_ - 2)) if a > 2 else mp.inf
+    rows["inverse_gamma_moments"].append((a, b, h, m, var))
+
+
+# logistic: log density and entropy by quadrature
+def logistic_logpdf(m, s, x):
+    z = (x - mpf(m)) / mpf(s)
+    return -z - 2 * log(1 + exp(-z)) - log(mpf(s))
+
+
+rows["logistic_values"] = [(0.5, 2.0, logistic_logpdf(0.5, 2.0, mpf(3.0)), logistic_logpdf(0.5, 2.0, mpf(-80.0)),
+                            quad(lambda x: -exp(logistic_logpdf(0.5, 2.0, x)) * logistic_logpdf(0.5, 2.0, x), [-inf, 0.5, inf]))]
+
+
+# Student t: log density, entropy (textbook form at 80 digits; quadrature check for moderate dof),
+# and the dof-dof Fisher entry E[(d/dnu log p)^2] by quadrature (the formula is not trusted).
+def t_logpdf(nu, m, s, x):
+    nu, m, s = mpf(nu), mpf(m), mpf(s)
+    z = (x - m) / s
+    return lgamma((nu + 1) / 2) - lgamma(nu / 2) - log(nu * pi) / 2 - log(s) - (nu + 1) / 2 * log(1 + z * z / nu)
+
+
+def t_entropy(nu, s):
+    nu, s = mpf(nu), mpf(s)
+    return ((nu + 1) / 2 * (digamma((nu + 1) / 2) - digamma(nu / 2)) + log(sqrt(nu) * G(nu / 2) * G(mpf(1) / 2) / G((nu + 1) / 2))
+            + log(s))
+
+
+rows["student_t_values"] = []
+for nu, m, s_ in [(3.0, 0.5, 2.0), (0.5, -1.0, 0.3), (30.0, 0.0, 1.0), (1e6, 0.0, 1.0), (1e8, 1.0, 3.0)]:
+    h = t_entropy(nu, s_)
+    if nu < 100:
+        close(h, quad(lambda x: -exp(t_logpdf(nu, m, s_, x)) * t_logpdf(nu, m, s_, x), [-inf, m, inf]), mpf(10)**-12)
+    rows["student_t_values"].append((nu, m, s_, t_logpdf(nu, m, s_, mpf(m) + 2 * mpf(s_)), h))
+mp.dps = 30
+nu0 = mpf(4)
+d_nu = lambda x: (digamma((nu0 + 1) / 2) - digamma(nu0 / 2) - 1 / nu0 - log(1 + x * x / nu0) + (nu0 + 1) * x * x / (nu0 * (nu0 + x * x))) / 2
+i_nunu = quad(lambda x: exp(t_logpdf(nu0, 0, 1, x)) * d_nu(x)**2, [-inf, 0, inf])
+close(i_nunu, (mp.psi(1, nu0 / 2) - mp.psi(1, (nu0 + 1) / 2)) / 4 - (nu0 + 5) / (2 * nu0 * (nu0 + 1) * (nu0 + 3)), mpf(10)**-20)
+rows["student_t_fisher_dof"] = [(4.0, i_nunu)]
+mp.dps = 80
+
+
 def fmt(x):
     if isinstance(x, float):
         return repr(x)
+    if x == mp.inf:
+        return "std::numeric_limits<double>::infinity()"
     return nstr(x, 25, min_fixed=1, max_fixed=0) if x != 0 else "0.0"
 
 

@@ -240,3 +240,13 @@ TEST_CASE("families of issue 17: scores have mean zero and covariance F; ½δᵀ
     CHECK(f.topRightCorner(2, 2).norm() == 0.0);
     CHECK_THROWS_AS(kldiv::with_parameters(product, vec(3)), kldiv::domain_error);
 }
+
+TEST_CASE("inverse_gamma, logistic, student_t: scores have mean zero and covariance F", "[fisher][issue17]") {
+    check_score_moments(kldiv::inverse_gamma<double>(3.5, 2.0), 31);
+    check_score_moments(kldiv::logistic<double>(0.5, 1.5), 32);
+    check_score_moments(kldiv::student_t<double>(6.0, 0.5, 1.5), 33);
+    check_quadratic(kldiv::inverse_gamma<double>(3.5, 2.0), (vec(2) << 0.6, -0.8).finished());
+    // I_νν against mpmath quadrature of E[(∂ν log p)²] at ν = 4 (tests/data/gen_new_families.py).
+    CHECK(kldiv::fisher_information(kldiv::student_t<double>(4.0, 0.0, 1.0))(0, 0) ==
+          Approx(6.501220544140750017760671e-3).epsilon(1e-13));
+}
