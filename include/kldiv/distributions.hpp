@@ -9,6 +9,7 @@
 #include "kldiv/distributions/cauchy.hpp"
 #include "kldiv/distributions/chi.hpp"
 #include "kldiv/distributions/chi_squared.hpp"
+#include "kldiv/distributions/continuous_bernoulli.hpp"
 #include "kldiv/distributions/dirichlet.hpp"
 #include "kldiv/distributions/distribution.hpp"
 #include "kldiv/distributions/exponential.hpp"

@@ -183,6 +183,55 @@ rows["student_t_fisher_dof"] = [(4.0, i_nunu)]
 mp.dps = 80
 
 
+# continuous Bernoulli: textbook normaliser C = 2 atanh(1 - 2l)/(1 - 2l), mean, variance; KL and
+# entropy by quadrature on [0, 1] of the textbook density (at 80 digits: tiny KLs included).
+def cb_logpdf(l, x):
+    l = mpf(l)
+    c = 2 if l == mpf(1) / 2 else 2 * mp.atanh(1 - 2 * l) / (1 - 2 * l)
+    return log(c) + x * log(l) + (1 - x) * log(1 - l)
+
+
+def cb_mean(l):
+    l = mpf(l)
+    return mpf(1) / 2 if l == mpf(1) / 2 else l / (2 * l - 1) + 1 / (2 * mp.atanh(1 - 2 * l))
+
+
+def cb_var(l):
+    l = mpf(l)
+    return mpf(1) / 12 if l == mpf(1) / 2 else l * (l - 1) / (1 - 2 * l)**2 + 1 / (2 * mp.atanh(1 - 2 * l))**2
+
+
+def quad01(f):
+    return quad(f, [0, mpf(1) / 2, 1])
+
+
+rows["cb_values"] = []  # lambda, log_pdf(0.3), mean, variance, entropy
+for l in [0.5, 0.3, 0.5000000001, 0.99, 1e-5, 0.999999]:
+    h = quad01(lambda x: -exp(cb_logpdf(l, x)) * cb_logpdf(l, x))
+    rows["cb_values"].append((l, cb_logpdf(l, mpf(0.3)), cb_mean(l), cb_var(l), h))
+rows["cb_kl"] = []
+for l1, l2 in [(0.3, 0.6), (0.5, 0.5000000001), (0.2, 0.2000000001), (1e-5, 2e-5), (0.99, 0.01), (0.999999, 0.5)]:
+    rows["cb_kl"].append((l1, l2, quad01(lambda x: exp(cb_logpdf(l1, x)) * (cb_logpdf(l1, x) - cb_logpdf(l2, x)))))
+# cross pairs: CB -> exponential(r), normal(m, s), uniform(a, b); beta(a, b) -> CB; uniform(a, b) -> CB
+rows["cb_exponential_kl"] = [(l, r, quad01(lambda x: exp(cb_logpdf(l, x)) * (cb_logpdf(l, x) - (log(mpf(r)) - mpf(r) * x))))
+                             for l, r in [(0.3, 1.5), (0.8, 0.2)]]
+rows["cb_normal_kl"] = [(l, m, sd, quad01(lambda x: exp(cb_logpdf(l, x)) * (cb_logpdf(l, x) - (-(x - mpf(m))**2 / (2 * mpf(sd)**2) - log(mpf(sd)) - log(2 * pi) / 2))))
+                        for l, m, sd in [(0.3, 0.4, 0.5), (0.9, -1.0, 2.0)]]
+rows["cb_uniform_kl"] = [(l, a, b, quad01(lambda x: exp(cb_logpdf(l, x)) * (cb_logpdf(l, x) + log(mpf(b) - mpf(a)))))
+                         for l, a, b in [(0.3, 0.0, 1.0), (0.5000000001, 0.0, 1.0), (0.7, -1.0, 2.0)]]
+
+
+def beta_logpdf(a, b, x):
+    a, b = mpf(a), mpf(b)
+    return (a - 1) * log(x) + (b - 1) * log(1 - x) - (lgamma(a) + lgamma(b) - lgamma(a + b))
+
+
+rows["beta_cb_kl"] = [(a, b, l, quad01(lambda x: exp(beta_logpdf(a, b, x)) * (beta_logpdf(a, b, x) - cb_logpdf(l, x))))
+                      for a, b, l in [(2.0, 3.0, 0.4), (0.5, 0.5, 0.7), (1.0, 1.0, 0.5000001)]]
+rows["uniform_cb_kl"] = [(a, b, l, quad(lambda x: (-log(mpf(b) - mpf(a)) - cb_logpdf(l, x)) / (mpf(b) - mpf(a)), [a, b]))
+                         for a, b, l in [(0.0, 1.0, 0.3), (0.0, 1.0, 0.5000000001), (0.2, 0.7, 0.8)]]
+
+
 def fmt(x):
     if isinstance(x, float):
         return repr(x)

@@ -272,3 +272,51 @@ TEST_CASE("logistic and student_t: log_pdf, entropy and moments against mpmath; 
     const auto estimate = kldiv::kl_divergence(t5, kldiv::normal<double>(0, 1), kldiv::monte_carlo{200000}, engine);
     CHECK(std::fabs(estimate.value - exact) < 5 * estimate.standard_error);
 }
+
+TEST_CASE("continuous_bernoulli: log_pdf, moments, entropy against mpmath, also at λ ≈ ½", "[distributions][issue17]") {
+    CHECK_THROWS_WITH(kldiv::continuous_bernoulli<double>(0.0), Catch::Contains("continuous_bernoulli: lambda"));
+    CHECK_THROWS_WITH(kldiv::continuous_bernoulli<double>(1.0), Catch::Contains("continuous_bernoulli: lambda"));
+    for (const auto& r : cb_values) {
+        const kldiv::continuous_bernoulli<double> d(r[0]);
+        INFO("continuous_bernoulli(" << r[0] << ")");
+        if (std::fabs(r[1]) < 1e-300)
+            CHECK(log_pdf(d, 0.3) == 0.0);
+        else
+            CHECK(std::fabs(log_pdf(d, 0.3) - r[1]) <= 1e-15 * std::max(1.0, std::fabs(r[1])) + 1e-16 * std::fabs(r[1]));
+        check_relative(mean(d), r[2], 1e-15);
+        check_relative(variance(d), r[3], 1e-14);
+        if (std::fabs(r[4]) < 1e-60)  // λ = ½: the uniform, entropy 0 (quadrature noise in the oracle)
+            CHECK(entropy(d) == 0.0);
+        else
+            check_relative(entropy(d), r[4], 1e-13);
+    }
+    CHECK(log_pdf(kldiv::continuous_bernoulli<double>(0.3), 1.5) == -inf);
+    kldiv::random_engine engine(51);
+    check_sampling(kldiv::continuous_bernoulli<double>(0.3), engine);
+    check_sampling(kldiv::continuous_bernoulli<double>(0.999), engine);
+}
+
+TEST_CASE("continuous_bernoulli: closed-form KL against mpmath and Monte Carlo", "[divergence][issue17]") {
+    using cb = kldiv::continuous_bernoulli<double>;
+    for (const auto& r : cb_kl) {
+        INFO("CB(" << r[0] << ") ‖ CB(" << r[1] << ")");
+        check_relative(kldiv::kl_divergence(cb(r[0]), cb(r[1])), r[2], 1e-13);
+    }
+    for (const auto& r : cb_exponential_kl) check_relative(kldiv::kl_divergence(cb(r[0]), kldiv::exponential<double>(r[1])), r[2], 1e-14);
+    for (const auto& r : cb_normal_kl) check_relative(kldiv::kl_divergence(cb(r[0]), kldiv::normal<double>(r[1], r[2])), r[3], 1e-14);
+    for (const auto& r : cb_uniform_kl) check_relative(kldiv::kl_divergence(cb(r[0]), kldiv::uniform<double>(r[1], r[2])), r[3], 1e-13);
+    for (const auto& r : beta_cb_kl) {
+        INFO("beta(" << r[0] << ", " << r[1] << ") ‖ CB(" << r[2] << ")");
+        // Cross-family: absolute accuracy of the largest term (Beta(1, 1) ‖ CB(½ + 1e-7) is 6.7e-15).
+        CHECK(std::fabs(kldiv::kl_divergence(kldiv::beta<double>(r[0], r[1]), cb(r[2])) - r[3]) <= 1e-14 * std::max(1.0, r[3]));
+    }
+    for (const auto& r : uniform_cb_kl) check_relative(kldiv::kl_divergence(kldiv::uniform<double>(r[0], r[1]), cb(r[2])), r[3], 1e-13);
+    CHECK(kldiv::kl_divergence(cb(0.3), kldiv::uniform<double>(0.0, 0.9)) == inf);
+    CHECK(kldiv::kl_divergence(kldiv::uniform<double>(-0.1, 0.5), cb(0.3)) == inf);
+    CHECK(kldiv::kl_divergence(kldiv::normal<double>(0, 1), cb(0.3)) == inf);  // the support rule
+    kldiv::random_engine engine(52);
+    check_against_monte_carlo(cb(0.3), cb(0.6), engine);
+    check_against_monte_carlo(cb(0.8), kldiv::exponential<double>(0.2), engine);
+    check_against_monte_carlo(cb(0.3), kldiv::normal<double>(0.4, 0.5), engine);
+    check_against_monte_carlo(kldiv::beta<double>(2.0, 3.0), cb(0.4), engine);
+}

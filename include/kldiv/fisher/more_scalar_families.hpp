@@ -1,5 +1,5 @@
 // Fisher information, scores and parameter vectors of the chi-squared, chi, Weibull, inverse gamma,
-// logistic and Student t families, in their constructor parametrization.
+// logistic, Student t and continuous Bernoulli families, in their constructor parametrization.
 #pragma once
 
 #include <cmath>
@@ -8,6 +8,7 @@
 #include "kldiv/core/log_gamma_bregman.hpp"
 #include "kldiv/distributions/chi.hpp"
 #include "kldiv/distributions/chi_squared.hpp"
+#include "kldiv/distributions/continuous_bernoulli.hpp"
 #include "kldiv/distributions/inverse_gamma.hpp"
 #include "kldiv/distributions/logistic.hpp"
 #include "kldiv/distributions/student_t.hpp"
@@ -145,6 +146,28 @@ parameter_vector<T> score(const student_t<T>& d, T x) {
     const double z = (static_cast<double>(x) - d.loc()) / s, w = nu + z * z;
     const double dnu = 0.5 * (digamma((nu + 1) / 2) - digamma(nu / 2) - 1 / nu - std::log1p(z * z / nu) + (nu + 1) * z * z / (nu * w));
     return detail::vector_of<T>({T(dnu), T((nu + 1) * z / (s * w)), T(((nu + 1) * z * z / w - 1) / s)});
+}
+
+// ---- continuous_bernoulli (lambda): F = v(η)/(λ(1 − λ))², v the variance at η ----
+/// (lambda).
+template <real T>
+parameter_vector<T> parameters(const continuous_bernoulli<T>& d) { return detail::vector_of<T>({d.lambda()}); }
+/// CB(θ₀).
+template <real T>
+continuous_bernoulli<T> with_parameters(const continuous_bernoulli<T>&, const parameter_vector<T>& t) {
+    return continuous_bernoulli<T>(t[0]);
+}
+/// Var(X)·(dη/dλ)² = v(η)/(λ(1 − λ))² (an exponential family in η = log(λ/(1 − λ))). ≤ 1e-15 relative.
+template <real T>
+fisher_matrix<T> fisher_information(const continuous_bernoulli<T>& d, parametrization::standard = {}) {
+    const double l = static_cast<double>(d.lambda()), j = 1 / (l * (1 - l));
+    return detail::matrix_of<T>({{static_cast<T>(detail::cb_variance(d.natural()) * j * j)}});
+}
+/// (x − E X)/(λ(1 − λ)).
+template <real T>
+parameter_vector<T> score(const continuous_bernoulli<T>& d, T x) {
+    const double l = static_cast<double>(d.lambda());
+    return detail::vector_of<T>({static_cast<T>((static_cast<double>(x) - detail::cb_mean(d.natural())) / (l * (1 - l)))});
 }
 
 }  // namespace kldiv
