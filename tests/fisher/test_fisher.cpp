@@ -220,3 +220,35 @@ TEST_CASE("vector-valued families: scores have mean zero and covariance F", "[fi
     s << 1.5, 0.3, 0.3, 0.8;
     check(kldiv::mv_normal<double>((vec(2) << 0.1, -0.4).finished(), s), 2, 31);
 }
+
+TEST_CASE("families of issue 17: scores have mean zero and covariance F; ½δᵀFδ approximates KL", "[fisher][issue17]") {
+    check_score_moments(kldiv::chi_squared<double>(3.5), 21);
+    check_score_moments(kldiv::chi<double>(2.5), 22);
+    check_score_moments(kldiv::weibull<double>(1.5, 2.2), 23);
+    check_score_moments(kldiv::transformed(kldiv::gamma<double>(2.5, 1.5), kldiv::affine{1.0, -2.0}), 24);
+    const vec u1 = (vec(1) << 0.7).finished(), u2 = (vec(2) << 0.6, -0.8).finished();
+    check_quadratic(kldiv::chi_squared<double>(3.5), u1);
+    check_quadratic(kldiv::chi<double>(2.5), u1);
+    check_quadratic(kldiv::weibull<double>(1.5, 2.2), u2);
+    check_quadratic(kldiv::transformed(kldiv::normal<double>(0.5, 1.5), kldiv::affine{3.0, 0.25}), u2);
+    const kldiv::independent<kldiv::gamma<double>> product({kldiv::gamma<double>(2.0, 1.0), kldiv::gamma<double>(0.7, 3.0)});
+    check_quadratic(product, (vec(4) << 0.3, -0.2, 0.5, 0.1).finished());
+    // Block-diagonal, each block the component's matrix.
+    const mat f = kldiv::fisher_information(product);
+    CHECK((f.topLeftCorner(2, 2) - kldiv::fisher_information(kldiv::gamma<double>(2.0, 1.0))).norm() == 0.0);
+    CHECK((f.bottomRightCorner(2, 2) - kldiv::fisher_information(kldiv::gamma<double>(0.7, 3.0))).norm() == 0.0);
+    CHECK(f.topRightCorner(2, 2).norm() == 0.0);
+    CHECK_THROWS_AS(kldiv::with_parameters(product, vec(3)), kldiv::domain_error);
+}
+
+TEST_CASE("inverse_gamma, logistic, student_t, continuous_bernoulli: scores have mean zero and covariance F", "[fisher][issue17]") {
+    check_score_moments(kldiv::inverse_gamma<double>(3.5, 2.0), 31);
+    check_score_moments(kldiv::logistic<double>(0.5, 1.5), 32);
+    check_score_moments(kldiv::student_t<double>(6.0, 0.5, 1.5), 33);
+    check_score_moments(kldiv::continuous_bernoulli<double>(0.3), 34);
+    check_quadratic(kldiv::continuous_bernoulli<double>(0.3), (vec(1) << 0.7).finished());
+    check_quadratic(kldiv::inverse_gamma<double>(3.5, 2.0), (vec(2) << 0.6, -0.8).finished());
+    // I_νν against mpmath quadrature of E[(∂ν log p)²] at ν = 4 (tests/data/gen_new_families.py).
+    CHECK(kldiv::fisher_information(kldiv::student_t<double>(4.0, 0.0, 1.0))(0, 0) ==
+          Approx(6.501220544140750017760671e-3).epsilon(1e-13));
+}

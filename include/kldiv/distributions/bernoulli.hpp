@@ -20,6 +20,8 @@ class bernoulli {
 public:
     using value_type = T;
     static constexpr bool is_kldiv_distribution = true;
+    /// Support kind and end-point ranges (see static_support).
+    static constexpr static_support support_at_compile_time = static_support::integer_range({0, 1}, {0, 1});
 
     explicit bernoulli(T p) : p_(p) {
         if (!(p >= T(0) && p <= T(1))) detail::fail("bernoulli", "p must be in [0, 1]", p);
@@ -72,7 +74,7 @@ template <real T>
 }
 template <real T>
 [[nodiscard]] support_set<T> support(const bernoulli<T>& d) noexcept {
-    return {d.p() == T(1) ? T(1) : T(0), d.p() == T(0) ? T(0) : T(1), true};
+    return {d.p() == T(1) ? T(1) : T(0), d.p() == T(0) ? T(0) : T(1), support_kind::integer_range};
 }
 
 }  // namespace kldiv

@@ -22,6 +22,8 @@ class beta {
 public:
     using value_type = T;
     static constexpr bool is_kldiv_distribution = true;
+    /// Support kind and end-point ranges (see static_support).
+    static constexpr static_support support_at_compile_time = static_support::interval({0, 0}, {1, 1});
 
     beta(T alpha, T beta_parameter) : alpha_(alpha), beta_(beta_parameter) {
         detail::require_positive("beta", "alpha", alpha);
@@ -156,7 +158,7 @@ template <real T>
 }
 template <real T>
 [[nodiscard]] support_set<T> support(const beta<T>&) noexcept {
-    return {T(0), T(1)};
+    return {T(0), T(1), support_kind::interval};
 }
 
 }  // namespace kldiv

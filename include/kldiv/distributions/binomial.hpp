@@ -22,6 +22,8 @@ class binomial {
 public:
     using value_type = T;
     static constexpr bool is_kldiv_distribution = true;
+    /// Support kind and end-point ranges (see static_support).
+    static constexpr static_support support_at_compile_time = static_support::integer_range({0, std::numeric_limits<double>::max()});
 
     binomial(std::int64_t trials, T p) : trials_(trials), p_(p) {
         if (trials < 0) detail::fail("binomial", "trials must be non-negative", trials);
@@ -108,7 +110,7 @@ template <real T>
 template <real T>
 [[nodiscard]] support_set<T> support(const binomial<T>& d) noexcept {
     const T n = static_cast<T>(d.trials());
-    return {d.p() == T(1) ? n : T(0), d.p() == T(0) ? T(0) : n, true};
+    return {d.p() == T(1) ? n : T(0), d.p() == T(0) ? T(0) : n, support_kind::integer_range};
 }
 
 }  // namespace kldiv

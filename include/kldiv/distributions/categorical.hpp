@@ -25,6 +25,8 @@ class categorical {
 public:
     using value_type = T;
     static constexpr bool is_kldiv_distribution = true;
+    /// Support kind and end-point ranges (see static_support).
+    static constexpr static_support support_at_compile_time = static_support::integer_range();
 
     template <real_vector P>
     explicit categorical(const P& probabilities) {
@@ -107,7 +109,7 @@ template <real T>
 }
 template <real T>
 [[nodiscard]] support_set<T> support(const categorical<T>& d) noexcept {
-    return {T(0), static_cast<T>(d.size() - 1), true};
+    return {T(0), static_cast<T>(d.size() - 1), support_kind::integer_range};
 }
 
 }  // namespace kldiv

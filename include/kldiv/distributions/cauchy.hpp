@@ -20,6 +20,8 @@ class cauchy : public detail::location_scale<T> {
 public:
     using value_type = T;
     static constexpr bool is_kldiv_distribution = true;
+    /// Support kind and end-point ranges (see static_support).
+    static constexpr static_support support_at_compile_time = static_support::real_line();
 
     cauchy(T loc, T scale) : detail::location_scale<T>("cauchy", loc, scale) {}
 };
@@ -56,7 +58,7 @@ template <real T>
 }
 template <real T>
 [[nodiscard]] support_set<T> support(const cauchy<T>&) noexcept {
-    return {-std::numeric_limits<T>::infinity(), std::numeric_limits<T>::infinity()};
+    return {-std::numeric_limits<T>::infinity(), std::numeric_limits<T>::infinity(), support_kind::real_line};
 }
 
 }  // namespace kldiv

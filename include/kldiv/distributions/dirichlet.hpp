@@ -27,6 +27,8 @@ class dirichlet {
 public:
     using value_type = T;
     static constexpr bool is_kldiv_distribution = true;
+    /// Support kind and end-point ranges (see static_support).
+    static constexpr static_support support_at_compile_time = static_support::simplex();
 
     template <real_vector A>
     explicit dirichlet(const A& concentration) {

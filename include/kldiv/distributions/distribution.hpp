@@ -15,17 +15,99 @@
 
 namespace kldiv {
 
-/// The set a distribution puts its mass on: the interval [lower, upper] of the reals, or of
-/// the integers when `discrete` is set (bounds may be ±inf).
+/// The kind of set a family puts its mass on, known at compile time. The scalar kinds:
+/// `real_line` ℝ; `half_line` unbounded on exactly one side ((a, ∞) for every built-in family;
+/// an affine map with a negative scale turns it into (−∞, a)); `interval` [a, b];
+/// `non_negative_integers` {0, 1, 2, …}; `integer_range` {a, …, b}. The vector kinds:
+/// `simplex` (probability vectors) and `real_vector` (ℝᵈ).
+enum class support_kind { real_line, half_line, interval, non_negative_integers, integer_range, simplex, real_vector };
+
+/// Whether a kind is a set of integers (a family of that kind has a mass function).
+[[nodiscard]] constexpr bool is_discrete(support_kind kind) noexcept {
+    return kind == support_kind::non_negative_integers || kind == support_kind::integer_range;
+}
+
+/// Whether a kind is a set of vectors (the family's values are spans, not scalars).
+[[nodiscard]] constexpr bool is_vector(support_kind kind) noexcept {
+    return kind == support_kind::simplex || kind == support_kind::real_vector;
+}
+
+/// Where an end point of a family's support can lie over all its valid parameters: in
+/// [least, greatest] (±inf allowed; least = greatest when the end point is fixed).
+struct end_point_range {
+    double least;
+    double greatest;
+};
+
+/// A family's support as far as it is known at compile time: its kind and where each end point
+/// can lie. A family declares it as `static constexpr static_support support_at_compile_time`;
+/// the builders below give each kind's default end points, which a family narrows where its
+/// bounds are fixed (gamma: half_line(0, 0), the lower end point is always 0).
+struct static_support {
+    support_kind kind;
+    end_point_range lower;
+    end_point_range upper;
+
+    /// ℝ: both end points infinite.
+    [[nodiscard]] static constexpr static_support real_line() noexcept {
+        return {support_kind::real_line, {-infinity, -infinity}, {infinity, infinity}};
+    }
+    /// (a, ∞) with a ∈ [least, greatest].
+    [[nodiscard]] static constexpr static_support half_line(double least = -max_double, double greatest = max_double) noexcept {
+        return {support_kind::half_line, {least, greatest}, {infinity, infinity}};
+    }
+    /// [a, b] with a ∈ lower and b ∈ upper (finite).
+    [[nodiscard]] static constexpr static_support interval(end_point_range lower_range = {-max_double, max_double},
+                                                           end_point_range upper_range = {-max_double, max_double}) noexcept {
+        return {support_kind::interval, lower_range, upper_range};
+    }
+    /// {0, 1, 2, …}: a family of this kind may still put all its mass on finitely many points
+    /// for some parameters (Poisson(0)), so the upper end point ranges over [0, ∞].
+    [[nodiscard]] static constexpr static_support non_negative_integers(double upper_least = 0) noexcept {
+        return {support_kind::non_negative_integers, {0, 0}, {upper_least, infinity}};
+    }
+    /// {a, …, b} with a ∈ lower and b ∈ upper (finite).
+    [[nodiscard]] static constexpr static_support integer_range(end_point_range lower_range = {0, 0},
+                                                                end_point_range upper_range = {0, max_double}) noexcept {
+        return {support_kind::integer_range, lower_range, upper_range};
+    }
+    /// The probability simplex (vector-valued).
+    [[nodiscard]] static constexpr static_support simplex() noexcept { return {support_kind::simplex, {0, 0}, {1, 1}}; }
+    /// ℝᵈ (vector-valued).
+    [[nodiscard]] static constexpr static_support real_vector() noexcept {
+        return {support_kind::real_vector, {-infinity, -infinity}, {infinity, infinity}};
+    }
+
+private:
+    static constexpr double max_double = std::numeric_limits<double>::max();
+    static constexpr double infinity = std::numeric_limits<double>::infinity();
+};
+
+/// Whether the compile-time supports alone prove supp p ⊄ supp q for every choice of
+/// parameters, so that KL(p‖q) = +inf: p continuous and q discrete or the reverse (p not
+/// absolutely continuous with respect to q), p's lower end point always below q's, or p's upper
+/// end point always above q's. Only between scalar kinds (vector families of different kinds
+/// live on different spaces: no answer).
+[[nodiscard]] constexpr bool never_nested(const static_support& p, const static_support& q) noexcept {
+    if (is_vector(p.kind) || is_vector(q.kind)) return false;
+    if (is_discrete(p.kind) != is_discrete(q.kind)) return true;
+    return p.lower.greatest < q.lower.least || p.upper.least > q.upper.greatest;
+}
+
+/// The set a distribution puts its mass on: [lower, upper] of the reals, or of the integers
+/// when the kind is discrete (bounds may be ±inf), with the family's support kind.
 template <real T>
 struct support_set {
     T lower;
     T upper;
-    bool discrete = false;
+    support_kind kind = support_kind::real_line;
+
+    /// Whether the support is a set of integers.
+    [[nodiscard]] constexpr bool discrete() const noexcept { return is_discrete(kind); }
 
     /// Whether this support lies inside `other` (for KL(p‖q) < inf, supp p ⊆ supp q).
     [[nodiscard]] constexpr bool inside(const support_set& other) const noexcept {
-        return lower >= other.lower && upper <= other.upper && (!other.discrete || discrete);
+        return lower >= other.lower && upper <= other.upper && (!other.discrete() || discrete());
     }
 };
 
@@ -35,6 +117,13 @@ template <class D>
 concept distribution = requires {
     typename D::value_type;
     requires D::is_kldiv_distribution;
+};
+
+/// A distribution whose support kind and end-point ranges are known at compile time (every
+/// kldiv family): `D::support_at_compile_time` is a static_support.
+template <class D>
+concept with_static_support = distribution<D> && requires {
+    { D::support_at_compile_time } -> std::convertible_to<static_support>;
 };
 
 namespace detail {

@@ -19,6 +19,8 @@ class exponential {
 public:
     using value_type = T;
     static constexpr bool is_kldiv_distribution = true;
+    /// Support kind and end-point ranges (see static_support).
+    static constexpr static_support support_at_compile_time = static_support::half_line(0, 0);
 
     explicit exponential(T rate) : rate_(rate) { detail::require_positive("exponential", "rate", rate); }
 
@@ -58,7 +60,7 @@ template <real T>
 }
 template <real T>
 [[nodiscard]] support_set<T> support(const exponential<T>&) noexcept {
-    return {T(0), std::numeric_limits<T>::infinity()};
+    return {T(0), std::numeric_limits<T>::infinity(), support_kind::half_line};
 }
 
 }  // namespace kldiv

@@ -23,6 +23,8 @@ class gamma {
 public:
     using value_type = T;
     static constexpr bool is_kldiv_distribution = true;
+    /// Support kind and end-point ranges (see static_support).
+    static constexpr static_support support_at_compile_time = static_support::half_line(0, 0);
 
     gamma(T shape, T rate) : shape_(shape), rate_(rate) {
         detail::require_positive("gamma", "shape", shape);
@@ -124,7 +126,7 @@ template <real T>
 }
 template <real T>
 [[nodiscard]] support_set<T> support(const gamma<T>&) noexcept {
-    return {T(0), std::numeric_limits<T>::infinity()};
+    return {T(0), std::numeric_limits<T>::infinity(), support_kind::half_line};
 }
 
 }  // namespace kldiv

@@ -20,6 +20,8 @@ class geometric {
 public:
     using value_type = T;
     static constexpr bool is_kldiv_distribution = true;
+    /// Support kind and end-point ranges (see static_support).
+    static constexpr static_support support_at_compile_time = static_support::non_negative_integers();
 
     explicit geometric(T p) : p_(p) {
         if (!(p > T(0) && p <= T(1))) detail::fail("geometric", "p must be in (0, 1]", p);
@@ -68,7 +70,7 @@ template <real T>
 }
 template <real T>
 [[nodiscard]] support_set<T> support(const geometric<T>& d) noexcept {
-    return {T(0), d.p() == T(1) ? T(0) : std::numeric_limits<T>::infinity(), true};
+    return {T(0), d.p() == T(1) ? T(0) : std::numeric_limits<T>::infinity(), support_kind::non_negative_integers};
 }
 
 }  // namespace kldiv

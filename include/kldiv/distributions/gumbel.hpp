@@ -19,6 +19,8 @@ class gumbel : public detail::location_scale<T> {
 public:
     using value_type = T;
     static constexpr bool is_kldiv_distribution = true;
+    /// Support kind and end-point ranges (see static_support).
+    static constexpr static_support support_at_compile_time = static_support::real_line();
 
     gumbel(T loc, T scale) : detail::location_scale<T>("gumbel", loc, scale) {}
 };
@@ -56,7 +58,7 @@ template <real T>
 }
 template <real T>
 [[nodiscard]] support_set<T> support(const gumbel<T>&) noexcept {
-    return {-std::numeric_limits<T>::infinity(), std::numeric_limits<T>::infinity()};
+    return {-std::numeric_limits<T>::infinity(), std::numeric_limits<T>::infinity(), support_kind::real_line};
 }
 
 }  // namespace kldiv

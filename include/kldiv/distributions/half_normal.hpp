@@ -20,6 +20,8 @@ class half_normal {
 public:
     using value_type = T;
     static constexpr bool is_kldiv_distribution = true;
+    /// Support kind and end-point ranges (see static_support).
+    static constexpr static_support support_at_compile_time = static_support::half_line(0, 0);
 
     explicit half_normal(T scale) : scale_(scale) { detail::require_positive("half_normal", "scale", scale); }
 
@@ -55,7 +57,7 @@ template <real T>
 }
 template <real T>
 [[nodiscard]] support_set<T> support(const half_normal<T>&) noexcept {
-    return {T(0), std::numeric_limits<T>::infinity()};
+    return {T(0), std::numeric_limits<T>::infinity(), support_kind::half_line};
 }
 
 }  // namespace kldiv

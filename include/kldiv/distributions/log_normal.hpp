@@ -20,6 +20,8 @@ class log_normal {
 public:
     using value_type = T;
     static constexpr bool is_kldiv_distribution = true;
+    /// Support kind and end-point ranges (see static_support).
+    static constexpr static_support support_at_compile_time = static_support::half_line(0, 0);
 
     log_normal(T mu, T sigma) : mu_(mu), sigma_(sigma) {
         detail::require_finite("log_normal", "mu", mu);
@@ -109,7 +111,7 @@ template <real T>
 }
 template <real T>
 [[nodiscard]] support_set<T> support(const log_normal<T>&) noexcept {
-    return {T(0), std::numeric_limits<T>::infinity()};
+    return {T(0), std::numeric_limits<T>::infinity(), support_kind::half_line};
 }
 
 }  // namespace kldiv

@@ -19,11 +19,22 @@
 
 namespace kldiv {
 
+namespace detail {
+/// A mixture has its components' compile-time support when they have one.
+template <class D>
+struct mixture_static_support {};
+template <with_static_support D>
+struct mixture_static_support<D> {
+    /// The components' support kind and end-point ranges (a mixture's support is their hull).
+    static constexpr static_support support_at_compile_time = D::support_at_compile_time;
+};
+}  // namespace detail
+
 /// mixture(weights, components): density Σ wᵢ·pᵢ(x) for components of one scalar family D.
 /// weights must be a distribution (non-negative, summing to 1 within normalization_tolerance —
 /// never normalised silently) with one weight per component, else kldiv::domain_error.
 template <distribution D>
-class mixture {
+class mixture : public detail::mixture_static_support<D> {
 public:
     using value_type = typename D::value_type;
     using component_type = D;

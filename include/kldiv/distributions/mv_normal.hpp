@@ -33,6 +33,8 @@ public:
     using vector = Eigen::Matrix<T, Eigen::Dynamic, 1>;
     using matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
     static constexpr bool is_kldiv_distribution = true;
+    /// Support kind and end-point ranges (see static_support).
+    static constexpr static_support support_at_compile_time = static_support::real_vector();
 
     mv_normal(vector mean, matrix covariance) : mean_(std::move(mean)), covariance_(std::move(covariance)) {
         const auto k = mean_.size();

@@ -19,6 +19,8 @@ class normal {
 public:
     using value_type = T;
     static constexpr bool is_kldiv_distribution = true;
+    /// Support kind and end-point ranges (see static_support).
+    static constexpr static_support support_at_compile_time = static_support::real_line();
 
     normal(T mean, T stddev) : mean_(mean), stddev_(stddev) {
         detail::require_finite("normal", "mean", mean);
@@ -82,7 +84,7 @@ template <real T>
 }
 template <real T>
 [[nodiscard]] support_set<T> support(const normal<T>&) noexcept {
-    return {-std::numeric_limits<T>::infinity(), std::numeric_limits<T>::infinity()};
+    return {-std::numeric_limits<T>::infinity(), std::numeric_limits<T>::infinity(), support_kind::real_line};
 }
 
 }  // namespace kldiv

@@ -20,6 +20,8 @@ class pareto {
 public:
     using value_type = T;
     static constexpr bool is_kldiv_distribution = true;
+    /// Support kind and end-point ranges (see static_support).
+    static constexpr static_support support_at_compile_time = static_support::half_line(std::numeric_limits<double>::denorm_min(), std::numeric_limits<double>::max());
 
     pareto(T scale, T alpha) : scale_(scale), alpha_(alpha) {
         detail::require_positive("pareto", "scale", scale);
@@ -68,7 +70,7 @@ template <real T>
 }
 template <real T>
 [[nodiscard]] support_set<T> support(const pareto<T>& d) noexcept {
-    return {d.scale(), std::numeric_limits<T>::infinity()};
+    return {d.scale(), std::numeric_limits<T>::infinity(), support_kind::half_line};
 }
 
 }  // namespace kldiv

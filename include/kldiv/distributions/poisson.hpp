@@ -21,6 +21,8 @@ class poisson {
 public:
     using value_type = T;
     static constexpr bool is_kldiv_distribution = true;
+    /// Support kind and end-point ranges (see static_support).
+    static constexpr static_support support_at_compile_time = static_support::non_negative_integers();
 
     explicit poisson(T rate) : rate_(rate) {
         if (!(rate >= T(0)) || !std::isfinite(rate)) detail::fail("poisson", "rate must be non-negative and finite", rate);
@@ -90,7 +92,7 @@ template <real T>
 }
 template <real T>
 [[nodiscard]] support_set<T> support(const poisson<T>& d) noexcept {
-    return {T(0), d.rate() == T(0) ? T(0) : std::numeric_limits<T>::infinity(), true};
+    return {T(0), d.rate() == T(0) ? T(0) : std::numeric_limits<T>::infinity(), support_kind::non_negative_integers};
 }
 
 }  // namespace kldiv

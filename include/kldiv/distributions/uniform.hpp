@@ -20,6 +20,8 @@ class uniform {
 public:
     using value_type = T;
     static constexpr bool is_kldiv_distribution = true;
+    /// Support kind and end-point ranges (see static_support).
+    static constexpr static_support support_at_compile_time = static_support::interval();
 
     uniform(T low, T high) : low_(low), high_(high) {
         detail::require_finite("uniform", "low", low);
@@ -74,7 +76,7 @@ template <real T>
 }
 template <real T>
 [[nodiscard]] support_set<T> support(const uniform<T>& d) noexcept {
-    return {d.low(), d.high()};
+    return {d.low(), d.high(), support_kind::interval};
 }
 
 }  // namespace kldiv

@@ -1,8 +1,9 @@
-// Closed-form KL(p‖q) for every implemented pair of families that has one, +inf where the
-// support of p is not inside that of q, and cross_entropy = entropy + KL.
+// Closed-form KL(p‖q) for the normal, exponential, Laplace and uniform pairs, the support rule
+// (+inf whenever the families' supports can never nest), and cross_entropy = entropy + KL.
 #pragma once
 
 #include <cmath>
+#include <concepts>
 #include <limits>
 #include <numbers>
 #include <type_traits>
@@ -196,35 +197,48 @@ template <closed_form_real T>
     return static_cast<T>(detail::log_product(rate, s) - 1 + std::numbers::ln2 + deviation_over_s);
 }
 
-// ---- support mismatch: p puts mass where q has none -----------------------------------------
+// ---- the support rule and the pairs without a closed form ---------------------------------
 
-/// +inf: the normal's support (ℝ) is not inside [0, ∞).
-template <closed_form_real T>
-[[nodiscard]] T kl_divergence(const normal<T>&, const exponential<T>&) noexcept { return detail::infinity<T>; }
-/// +inf: ℝ is not inside a bounded interval.
-template <closed_form_real T>
-[[nodiscard]] T kl_divergence(const normal<T>&, const uniform<T>&) noexcept { return detail::infinity<T>; }
-/// +inf: ℝ is not inside [0, ∞).
-template <closed_form_real T>
-[[nodiscard]] T kl_divergence(const laplace<T>&, const exponential<T>&) noexcept { return detail::infinity<T>; }
-/// +inf: ℝ is not inside a bounded interval.
-template <closed_form_real T>
-[[nodiscard]] T kl_divergence(const laplace<T>&, const uniform<T>&) noexcept { return detail::infinity<T>; }
-/// +inf: [0, ∞) is not inside a bounded interval.
-template <closed_form_real T>
-[[nodiscard]] T kl_divergence(const exponential<T>&, const uniform<T>&) noexcept { return detail::infinity<T>; }
+namespace detail {
+/// What kl_divergence(p, q) returns for a pair with no closed form: a type no caller can use,
+/// so that closed_form_kl<P, Q> is false while the call still reaches the readable static_assert.
+template <class P, class Q>
+struct no_closed_form {};
 
-// ---- no closed form ------------------------------------------------------------------------
+/// The compile-time supports prove supp p ⊄ supp q for all parameters.
+template <class P, class Q>
+concept never_nested_supports =
+    with_static_support<P> && with_static_support<Q> && never_nested(P::support_at_compile_time, Q::support_at_compile_time);
+}  // namespace detail
 
-/// Any other pair of distributions: no closed form is known to kldiv, so this does not compile.
-/// Pass Monte Carlo options and an engine instead: kl_divergence(p, q, kldiv::monte_carlo{n}, rng).
+/// +inf for every pair without a closed form whose compile-time supports prove supp p ⊄ supp q
+/// (see never_nested: p continuous and q discrete or the reverse, or an end point of p always
+/// beyond q's — gumbel → pareto, gamma → uniform, poisson → geometric, …): no overload to write.
+/// Pairs with a closed form (which check nesting at run time where it depends on the
+/// parameters) are more specialised and win.
 template <distribution P, distribution Q>
-typename P::value_type kl_divergence(const P&, const Q&) {
+    requires detail::never_nested_supports<P, Q>
+[[nodiscard]] typename P::value_type kl_divergence(const P&, const Q&) noexcept {
+    return detail::infinity<typename P::value_type>;
+}
+
+/// Any other pair: supp p ⊆ supp q is possible and kldiv knows no closed form, so this does not
+/// compile. Pass Monte Carlo options and an engine instead: kl_divergence(p, q, kldiv::monte_carlo{n}, rng).
+template <distribution P, distribution Q>
+    requires(!detail::never_nested_supports<P, Q>)
+detail::no_closed_form<P, Q> kl_divergence(const P&, const Q&) {
     static_assert(detail::always_false<P>,
                   "kldiv::kl_divergence: this pair of distributions has no closed form; call "
                   "kl_divergence(p, q, kldiv::monte_carlo{samples}, engine) for an estimate with its standard error");
     return {};
 }
+
+/// Whether kl_divergence(p, q) has an answer without sampling: a closed form, or +inf by the
+/// support rule. False exactly where the call would fail to compile.
+template <class P, class Q>
+concept closed_form_kl = distribution<P> && distribution<Q> && requires(const P& p, const Q& q) {
+    { kl_divergence(p, q) } -> std::same_as<typename P::value_type>;
+};
 
 /// Cross-entropy H(p, q) = H(p) + KL(p‖q) in nats, for every pair with a closed-form KL.
 /// +inf where the KL is. Accuracy: that of entropy(p) and the KL, added.

@@ -1,5 +1,5 @@
 // Closed-form KL across families, through E_p[log q]: the Gumbel and Pareto targets, and the
-// Pareto, Gumbel and beta sources that PyTorch also registers. +inf on support mismatch.
+// Pareto, Gumbel and beta sources that PyTorch also registers (+inf by the support rule).
 #pragma once
 
 #include <algorithm>
@@ -83,12 +83,6 @@ template <closed_form_real T>
                                                std::numbers::pi / std::sqrt(6.0) * (beta / s),
                                                detail::scaled_difference<double>(mean(p), q.mean(), s)));
 }
-/// +inf: a Gumbel puts mass on (−∞, 0].
-template <closed_form_real T>
-[[nodiscard]] T kl_divergence(const gumbel<T>&, const exponential<T>&) noexcept { return std::numeric_limits<T>::infinity(); }
-/// +inf: a Gumbel puts mass on (−∞, 0].
-template <closed_form_real T>
-[[nodiscard]] T kl_divergence(const gumbel<T>&, const gamma<T>&) noexcept { return std::numeric_limits<T>::infinity(); }
 
 // ---- to Pareto ----
 
@@ -100,18 +94,6 @@ template <closed_form_real T>
     const double mean_log = (b * std::log(b) - b - (a * std::log(a) - a)) / (b - a);
     return static_cast<T>(detail::kl_to_pareto(entropy(p), mean_log, q.scale(), q.alpha()));
 }
-/// +inf: an exponential puts mass below any Pareto scale.
-template <closed_form_real T>
-[[nodiscard]] T kl_divergence(const exponential<T>&, const pareto<T>&) noexcept { return std::numeric_limits<T>::infinity(); }
-/// +inf: a gamma puts mass below any Pareto scale.
-template <closed_form_real T>
-[[nodiscard]] T kl_divergence(const gamma<T>&, const pareto<T>&) noexcept { return std::numeric_limits<T>::infinity(); }
-/// +inf: a beta puts mass below any Pareto scale.
-template <closed_form_real T>
-[[nodiscard]] T kl_divergence(const beta<T>&, const pareto<T>&) noexcept { return std::numeric_limits<T>::infinity(); }
-/// +inf: a normal puts mass below any Pareto scale.
-template <closed_form_real T>
-[[nodiscard]] T kl_divergence(const normal<T>&, const pareto<T>&) noexcept { return std::numeric_limits<T>::infinity(); }
 
 // ---- from Pareto (E log x = log s + 1/α; E x = αs/(α − 1) for α > 1, else +inf) ----
 

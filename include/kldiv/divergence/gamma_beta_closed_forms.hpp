@@ -148,17 +148,5 @@ template <closed_form_real T>
                           detail::stirling_remainder(a));
 }
 
-/// +inf: a normal puts mass on (−∞, 0], a gamma does not.
-template <closed_form_real T>
-[[nodiscard]] T kl_divergence(const normal<T>&, const gamma<T>&) noexcept { return std::numeric_limits<T>::infinity(); }
-/// +inf: a normal puts mass outside [0, 1].
-template <closed_form_real T>
-[[nodiscard]] T kl_divergence(const normal<T>&, const beta<T>&) noexcept { return std::numeric_limits<T>::infinity(); }
-/// +inf: a gamma puts mass beyond 1.
-template <closed_form_real T>
-[[nodiscard]] T kl_divergence(const gamma<T>&, const beta<T>&) noexcept { return std::numeric_limits<T>::infinity(); }
-/// +inf: an exponential puts mass beyond 1.
-template <closed_form_real T>
-[[nodiscard]] T kl_divergence(const exponential<T>&, const beta<T>&) noexcept { return std::numeric_limits<T>::infinity(); }
 
 }  // namespace kldiv

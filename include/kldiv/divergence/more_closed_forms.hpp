@@ -10,6 +10,7 @@
 #include "kldiv/core/expm1mx.hpp"
 #include "kldiv/core/log_gamma_bregman.hpp"
 #include "kldiv/core/log_ratio.hpp"
+#include "kldiv/divergence/closed_form.hpp"
 #include "kldiv/divergence/float_closed_forms.hpp"
 #include "kldiv/distributions/cauchy.hpp"
 #include "kldiv/distributions/gumbel.hpp"
