@@ -300,7 +300,7 @@ void exercise(const D& d, bool nan_moments = false) {
         const double l = log_pdf(d, x);
         INFO("log_pdf at the sample " << l);
         REQUIRE(!std::isnan(l));
-        if (!s.discrete && !sample_density_may_underflow(d)) REQUIRE(l > -inf);
+        if (!s.discrete() && !sample_density_may_underflow(d)) REQUIRE(l > -inf);
     }
     CHECK(!std::isnan(entropy(d)));
     CHECK(std::isnan(mean(d)) == nan_moments);

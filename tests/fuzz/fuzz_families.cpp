@@ -84,7 +84,7 @@ void check_one(const D& d, double x, std::uint64_t seed) {
         require(v >= s.lower && v <= s.upper);
         const double lv = log_pdf(d, v);
         require(!std::isnan(lv));
-        if (!s.discrete && !density_may_underflow(d)) require(lv > -std::numeric_limits<double>::infinity());
+        if (!s.discrete() && !density_may_underflow(d)) require(lv > -std::numeric_limits<double>::infinity());
     }
     require(!std::isnan(entropy(d)));
     if constexpr (!std::is_same_v<D, kldiv::cauchy<double>>) {

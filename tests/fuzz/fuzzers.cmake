@@ -2,3 +2,4 @@
 kldiv_add_fuzzer(discrete)
 # kld-report's readers (apps/kld_report, header-only): llama.cpp base files and NumPy .npy
 kldiv_add_fuzzer(kld_readers)
+kldiv_add_fuzzer(families)

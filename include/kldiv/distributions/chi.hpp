@@ -56,14 +56,6 @@ inline double log_minus_digamma(double a) noexcept {
     const double r = 1 / (a * a);
     return 0.5 / a + r * (1.0 / 12 - r * (1.0 / 120 - r * (1.0 / 252 - r * (1.0 / 240 - r * (1.0 / 132 - r * 691.0 / 32760)))));
 }
-/// Stirling's remainder lnΓ(a) − [(a − ½)log a − a + ½log 2π]: its series Σ B₂ₙ/(2n(2n − 1)a²ⁿ⁻¹)
-/// for a ≥ 20, the difference directly below.
-inline double stirling_remainder(double a) noexcept {
-    constexpr double half_log_two_pi = 0.91893853320467274178;
-    if (a < 20) return std::lgamma(a) - ((a - 0.5) * std::log(a) - a + half_log_two_pi);
-    const double r = 1 / (a * a);
-    return (1.0 / 12 - r * (1.0 / 360 - r * (1.0 / 1260 - r * (1.0 / 1680 - r * (1.0 / 1188 - r * 691.0 / 360360))))) / a;
-}
 /// log(Γ((k+1)/2)/Γ(k/2)) − ½log(k/2) = B(a + ½, a) − ½(log a − ψ(a)), a = k/2: no difference of
 /// large log-gammas (it tends to −1/(4k) for large k).
 inline double chi_log_mean_offset(double k) noexcept {

@@ -11,6 +11,7 @@
 #include "kldiv/core/expm1mx.hpp"
 #include "kldiv/core/log_ratio.hpp"
 #include "kldiv/divergence/float_closed_forms.hpp"
+#include "kldiv/divergence/support_rule.hpp"
 #include "kldiv/distributions/exponential.hpp"
 #include "kldiv/distributions/laplace.hpp"
 #include "kldiv/distributions/normal.hpp"
@@ -204,11 +205,6 @@ namespace detail {
 /// so that closed_form_kl<P, Q> is false while the call still reaches the readable static_assert.
 template <class P, class Q>
 struct no_closed_form {};
-
-/// The compile-time supports prove supp p ⊄ supp q for all parameters.
-template <class P, class Q>
-concept never_nested_supports =
-    with_static_support<P> && with_static_support<Q> && never_nested(P::support_at_compile_time, Q::support_at_compile_time);
 }  // namespace detail
 
 /// +inf for every pair without a closed form whose compile-time supports prove supp p ⊄ supp q
@@ -225,7 +221,7 @@ template <distribution P, distribution Q>
 /// Any other pair: supp p ⊆ supp q is possible and kldiv knows no closed form, so this does not
 /// compile. Pass Monte Carlo options and an engine instead: kl_divergence(p, q, kldiv::monte_carlo{n}, rng).
 template <distribution P, distribution Q>
-    requires(!detail::never_nested_supports<P, Q>)
+    requires detail::possibly_nested_supports<P, Q>
 detail::no_closed_form<P, Q> kl_divergence(const P&, const Q&) {
     static_assert(detail::always_false<P>,
                   "kldiv::kl_divergence: this pair of distributions has no closed form; call "

@@ -6,6 +6,7 @@
 #include <concepts>
 
 #include "kldiv/core/concepts.hpp"
+#include "kldiv/divergence/support_rule.hpp"
 #include "kldiv/distributions/bernoulli.hpp"
 #include "kldiv/distributions/beta.hpp"
 #include "kldiv/distributions/binomial.hpp"
@@ -54,7 +55,8 @@ inline binomial<double> widen(const binomial<float>& d) { return {d.trials(), d.
 /// Accuracy: that of the double form plus ½ ulp of float. Pairs without a double closed form
 /// fail to compile with the message of the generic kl_divergence.
 template <distribution P, distribution Q>
-    requires std::same_as<typename P::value_type, float> && std::same_as<typename Q::value_type, float> &&
+    requires detail::possibly_nested_supports<P, Q> && std::same_as<typename P::value_type, float> &&
+             std::same_as<typename Q::value_type, float> &&
              requires(const P& p, const Q& q) {
                  detail::widen(p);
                  detail::widen(q);
