@@ -9,6 +9,10 @@
 #include <random>
 #include <vector>
 
+#if defined(KLDIV_BENCH_HIGHWAY)
+#include "peer_baselines.hpp"
+#endif
+
 namespace {
 
 template <class T>
@@ -54,6 +58,17 @@ void kl_naive(benchmark::State& state) {  // Σ p log(p/q): the textbook loop
     state.SetItemsProcessed(state.iterations() * state.range(0));
     state.SetBytesProcessed(state.iterations() * state.range(0) * 2 * static_cast<std::int64_t>(sizeof(T)));
 }
+
+#if defined(KLDIV_BENCH_HIGHWAY)
+template <class T>
+void kl_highway(benchmark::State& state) {  // Σ p·log(p/q) with Highway's vector Log, -march=native
+    const auto n = static_cast<std::size_t>(state.range(0));
+    const auto p = distribution<T>(n, 1), q = distribution<T>(n, 2);
+    for (auto _ : state) benchmark::DoNotOptimize(kldiv_bench::highway_kl(p.data(), q.data(), n));
+    state.SetItemsProcessed(state.iterations() * state.range(0));
+    state.SetBytesProcessed(state.iterations() * state.range(0) * 2 * static_cast<std::int64_t>(sizeof(T)));
+}
+#endif
 
 template <class T>
 void entropy_kldiv(benchmark::State& state) {
@@ -150,6 +165,10 @@ BENCHMARK(kl_naive<double>)->RangeMultiplier(16)->Range(4096, 16 << 20);
 BENCHMARK(kl_kldiv<float>)->RangeMultiplier(16)->Range(4096, 16 << 20);
 BENCHMARK(kl_kldiv_checked<float>)->Arg(4096)->Arg(65536);
 BENCHMARK(kl_naive<float>)->RangeMultiplier(16)->Range(4096, 16 << 20);
+#if defined(KLDIV_BENCH_HIGHWAY)
+BENCHMARK(kl_highway<double>)->RangeMultiplier(16)->Range(4096, 16 << 20);
+BENCHMARK(kl_highway<float>)->RangeMultiplier(16)->Range(4096, 16 << 20);
+#endif
 BENCHMARK(entropy_kldiv<double>)->Arg(4096);
 BENCHMARK(entropy_naive<double>)->Arg(4096);
 BENCHMARK(entropy_kldiv<float>)->Arg(4096);

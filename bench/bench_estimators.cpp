@@ -9,6 +9,9 @@
 #if defined(KLDIV_BENCH_NATIVE_BASELINES)
 #include "native_baselines.hpp"
 #endif
+#if defined(KLDIV_BENCH_XSIMD)
+#include "peer_baselines.hpp"
+#endif
 #include <cmath>
 #include <random>
 #include <vector>
@@ -101,6 +104,16 @@ void k3_mean_eigen(benchmark::State& state) {  // the same inaccurate mean as an
     finish<T>(state);
 }
 
+#if defined(KLDIV_BENCH_XSIMD)
+template <class T>
+void k3_mean_variance_xsimd(benchmark::State& state) {  // xsimd's exp(ℓ) − 1 − ℓ, mean and variance, -march=native
+    const data<T> d(static_cast<std::size_t>(state.range(0)));
+    for (auto _ : state)
+        benchmark::DoNotOptimize(kldiv_bench::xsimd_k3_mean_variance(d.log_q.data(), d.log_p.data(), d.log_q.size()));
+    finish<T>(state);
+}
+#endif
+
 #if defined(KLDIV_BENCH_NATIVE_BASELINES)
 template <class T>
 void k3_mean_eigen_native(benchmark::State& state) {  // Eigen's inaccurate k3 mean built with -march=native
@@ -121,7 +134,7 @@ void streaming_read_native(benchmark::State& state) {  // vectorised Σ(log_p �
 
 }  // namespace
 
-#define KLDIV_SIZES ->Arg(1 << 16)->Arg(1 << 24)->Arg(1 << 26)
+#define KLDIV_SIZES ->Arg(1 << 12)->Arg(1 << 16)->Arg(1 << 24)->Arg(1 << 26)
 BENCHMARK(kl_estimates_kldiv<float>) KLDIV_SIZES;
 BENCHMARK(kl_estimates_kldiv_masked<float>)->Arg(1 << 16);
 BENCHMARK(kl_estimates_kldiv_clamped<float>)->Arg(1 << 16);
@@ -140,5 +153,9 @@ BENCHMARK(kl_estimates_kldiv_clamped<double>)->Arg(1 << 16);
 BENCHMARK(k3_mean_eigen<double>) KLDIV_SIZES;
 BENCHMARK(k3_mean_std_exp<double>) KLDIV_SIZES;
 BENCHMARK(streaming_read<double>) KLDIV_SIZES;
+#if defined(KLDIV_BENCH_XSIMD)
+BENCHMARK(k3_mean_variance_xsimd<float>) KLDIV_SIZES;
+BENCHMARK(k3_mean_variance_xsimd<double>) KLDIV_SIZES;
+#endif
 
 BENCHMARK_MAIN();

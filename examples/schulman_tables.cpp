@@ -18,7 +18,7 @@ struct exact_values {
 };
 
 /// Closed forms for q = N(0,1), p = N(μ,1): ℓ = μx − μ²/2, KL = μ²/2 both ways
-/// (../shared/reference/figures.md; the reverse estimator's variance by Gaussian tilting:
+/// (Schulman's setting; the reverse estimator's variance by Gaussian tilting:
 /// E_q[(rℓ − r + 1)²] = e^{μ²}(9μ⁴/4 − 2μ² + 1) + μ² − 1).
 exact_values exact(double mu) {
     const double m2 = mu * mu, kl = m2 / 2;

@@ -1,5 +1,5 @@
 // Entropy, cross-entropy and KL of probability vectors: accuracy against quad references,
-// the properties of ../shared/reference, and every applicable row of bad-inputs.md.
+// the defining properties (Gibbs, chain rule, units), and the bad-input rules of docs/design.md.
 #include <algorithm>
 #include <array>
 #include <cmath>

@@ -6,7 +6,9 @@
 #include <limits>
 
 #include "kldiv/core/concepts.hpp"
+#include "kldiv/core/detail/branch_free.hpp"
 #include "kldiv/core/detail/error_free.hpp"
+#include "kldiv/core/instruction_set.hpp"
 
 namespace kldiv {
 namespace detail {
@@ -72,7 +74,8 @@ inline double_word<T> exp_reduced(T x, int& exponent) noexcept {
     return {s2.hi, (s1.lo + s2.lo) + (phi_t.lo + t_lo * (T(1) + (t + phi_t.hi)))};
 }
 
-/// φ(x) = eˣ − 1 − x for T = double or long double (float is evaluated in double).
+/// φ(x) = eˣ − 1 − x, the generic evaluator (long double; float and double take the branch-free
+/// one below, which the SIMD kernels share).
 /// |x| < 1: the series. Otherwise φ = 2ᵏ·[eᵗ − 2⁻ᵏ(1 + x)] with eᵗ from exp_reduced and the
 /// bracket summed error-free, so cancellation between its terms costs nothing.
 template <class T>
@@ -118,18 +121,70 @@ inline T rlogr_residual_impl(T l) noexcept {
     return sum.hi + (sum.lo + std::ldexp(product_lo, exponent));
 }
 
+/// φ and ρ of one double through the evaluators the SIMD kernels use: for |x| < 1 (a KL
+/// penalty's log-ratios, nearly always) the residuals without an argument reduction, else the
+/// branch-free full-range evaluator; both ≤ 2 ulp. UseFma: compiled where FMA is an instruction.
+template <bool UseFma>
+[[gnu::always_inline]] inline double expm1mx_double(double x) noexcept {
+    if (std::fabs(x) < branch_free::small_residual_limit) {
+        if (std::fabs(x) < 0x1p-60) return (x * 0.5) * x;  // correctly rounded; no underflowing products
+        double phi, rho;
+        branch_free::small_log_ratio_residuals<UseFma>(x, phi, rho);  // ρ is dead code here
+        return phi;
+    }
+    return branch_free::expm1mx<UseFma>(x);
+}
+
+template <bool UseFma>
+[[gnu::always_inline]] inline double rlogr_residual_double(double l) noexcept {
+    if (std::fabs(l) < branch_free::small_residual_limit) {
+        if (std::fabs(l) < 0x1p-60) return (l * 0.5) * l;
+        double phi, rho;
+        branch_free::small_log_ratio_residuals<UseFma>(l, phi, rho);
+        return rho;
+    }
+    return branch_free::rlogr_residual<UseFma>(l);
+}
+
+// A default x86-64 build has no FMA instruction (std::fma is a library call and the exact
+// products fall back to Dekker's splitting, ~4× the work): the same code is also compiled for
+// AVX2+FMA and chosen at run time, as the SIMD kernels are (simd::limit_isa applies).
+#if defined(KLDIV_HAVE_X86_KERNELS)
+[[gnu::target("avx2,fma")]] inline double expm1mx_fma(double x) noexcept { return expm1mx_double<true>(x); }
+[[gnu::target("avx2,fma")]] inline double rlogr_residual_fma(double l) noexcept {
+    return rlogr_residual_double<true>(l);
+}
+#endif
+
+inline double expm1mx_dispatch(double x) noexcept {
+#if defined(KLDIV_HAVE_X86_KERNELS)
+    if constexpr (!has_fast_fma<double>)
+        if (simd::active_isa() != simd::isa::scalar) return expm1mx_fma(x);
+#endif
+    return expm1mx_double<has_fast_fma<double>>(x);
+}
+
+inline double rlogr_residual_dispatch(double l) noexcept {
+#if defined(KLDIV_HAVE_X86_KERNELS)
+    if constexpr (!has_fast_fma<double>)
+        if (simd::active_isa() != simd::isa::scalar) return rlogr_residual_fma(l);
+#endif
+    return rlogr_residual_double<has_fast_fma<double>>(l);
+}
+
 }  // namespace detail
 
 /// φ(x) = eˣ − 1 − x ≥ 0, the "exp residual": k3 for one sample, and the term every discrete KL
 /// and many closed forms are summed from. Domain: all x.
 /// Accuracy: ≤ 2 ulp for float and double (float is evaluated in double and rounded, so it is
-/// within 0.5 ulp + 2⁻²⁹ ulp); ≤ 2 ulp for long double. Measured in docs/accuracy.md.
+/// within 0.5 ulp + 2⁻²⁹ ulp); ≤ 2 ulp for long double. Measured in docs/accuracy.md, with and
+/// without the FMA build that a default x86-64 build chooses at run time.
 /// Special values: φ(+inf) = +inf, φ(x) = +inf once eˣ − 1 − x exceeds the format's maximum
 /// (x > 709.78 in double, 88.72 in float), φ(−inf) = +inf, φ(NaN) = NaN. Never negative.
 template <real T>
 inline T expm1mx(T x) noexcept {
-    if constexpr (std::is_same_v<T, float>)
-        return static_cast<float>(detail::expm1mx_impl<double>(x));
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>)
+        return static_cast<T>(detail::expm1mx_dispatch(static_cast<double>(x)));
     else
         return detail::expm1mx_impl<T>(x);
 }
@@ -142,8 +197,8 @@ inline T expm1mx(T x) noexcept {
 /// (l > 703.2 in double), ρ(NaN) = NaN.
 template <real T>
 inline T rlogr_residual(T l) noexcept {
-    if constexpr (std::is_same_v<T, float>)
-        return static_cast<float>(detail::rlogr_residual_impl<double>(l));
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>)
+        return static_cast<T>(detail::rlogr_residual_dispatch(static_cast<double>(l)));
     else
         return detail::rlogr_residual_impl<T>(l);
 }

@@ -2,11 +2,15 @@
 // Guarantees: ≤ 2 ulp over x > −1 for float and double (measured: docs/accuracy.md).
 #pragma once
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "kldiv/core/concepts.hpp"
+#include "kldiv/core/detail/branch_free.hpp"
 #include "kldiv/core/detail/error_free.hpp"
+#include "kldiv/core/instruction_set.hpp"
 
 namespace kldiv {
 namespace detail {
@@ -26,24 +30,27 @@ inline constexpr std::size_t atanh_tail_terms = std::numeric_limits<T>::digits >
 /// log(1 + f) − f for −0.4 ≤ f ≤ 0.6 (|u| ≤ 0.25). With u = f/(2 + f): log(1 + f) = 2·atanh(u) and
 /// 2u − f = −f·u, so log(1 + f) − f = −f·u + 2u³·Σ u²ⁿ/(2n+3). The product f·u is carried
 /// with its rounding error (u to double-word precision); the series is ≤ 10% of the result.
-template <class T>
-inline T log1pmx_kernel(T f) noexcept {
+template <class T, bool UseFma = has_fast_fma<T>>
+[[gnu::always_inline]] inline T log1pmx_kernel(T f) noexcept {
     static constexpr atanh_tail_coefficients<T, atanh_tail_terms<T>> tail{};
     const auto denominator = two_sum(T(2), f);
     const T u = f / denominator.hi;
-    const auto u_times_den = two_product(u, denominator.hi);
-    const T u_lo = (((f - u_times_den.hi) - u_times_den.lo) - u * denominator.lo) / denominator.hi;
-    const auto fu = two_product(f, u);
+    // u_lo needs only a few correct bits, so its division is a product with a reciprocal that
+    // is computed beside u (two divisions in flight instead of one after the other).
+    const T reciprocal = T(1) / denominator.hi;
+    const auto u_times_den = two_product<T, UseFma>(u, denominator.hi);
+    const T u_lo = (((f - u_times_den.hi) - u_times_den.lo) - u * denominator.lo) * reciprocal;
+    const auto fu = two_product<T, UseFma>(f, u);
     const T u2 = u * u;
-    const T series = T(2) * u * u2 * horner(u2, tail.c);
+    const T series = T(2) * u * u2 * branch_free::polynomial_estrin<UseFma>(u2, tail.c);
     return -fu.hi + (series - (fu.lo + f * u_lo));
 }
 
 /// log(1 + x) − x for x > −1. Outside the kernel's range, 1 + x = 2ᵏ·(m + δ) with
 /// m ∈ [√½, √2), f = m − 1 exact, δ the rounding error of 1 + x scaled by 2⁻ᵏ, and
 /// log1pmx(x) = k·ln2 + f − x + log1pmx(f) + δ/m, the leading terms summed error-free.
-template <class T>
-inline T log1pmx_impl(T x) noexcept {
+template <class T, bool UseFma = has_fast_fma<T>>
+[[gnu::always_inline]] inline T log1pmx_impl(T x) noexcept {
     using split = ln2_split<T>;
     constexpr T sqrt_half = T(0.707106781186547524400844362104849039L);
     if (std::isnan(x)) return x;
@@ -52,21 +59,42 @@ inline T log1pmx_impl(T x) noexcept {
     // The kernel's range reaches past the reduction's [√½ − 1, √2 − 1], so that near the seams
     // log1pmx(f) is small beside the result.
     if (std::fabs(x) < quadratic_regime<T>) return -(x * T(0.5)) * x;
-    if (x >= T(-0.4) && x <= T(0.6)) return log1pmx_kernel(x);
+    if (x >= T(-0.4) && x <= T(0.6)) return log1pmx_kernel<T, UseFma>(x);
     const auto y = two_sum(T(1), x);
     int k = 0;
-    T m = std::frexp(y.hi, &k);
-    if (m < sqrt_half) {
-        m *= T(2);
-        k -= 1;
+    T m;
+    if constexpr (std::is_same_v<T, double>) {
+        // frexp from the bits (y is normal: 1 + x ≥ 2⁻⁵³ here), no library call.
+        const auto bits = std::bit_cast<std::uint64_t>(y.hi);
+        k = static_cast<int>((bits >> 52) & 0x7ff) - 1022;
+        m = std::bit_cast<double>((bits & 0x800fffffffffffffULL) | 0x3fe0000000000000ULL);
+    } else {
+        m = std::frexp(y.hi, &k);
     }
+    const bool low = m < sqrt_half;
+    m = low ? m * T(2) : m;
+    k = low ? k - 1 : k;
     const T f = m - T(1);
     const T kf = static_cast<T>(k);
-    const T correction = std::ldexp(y.lo, -k) / m;
+    const T correction = y.lo / y.hi;  // δ/m with δ = y.lo·2⁻ᵏ and m = y.hi·2⁻ᵏ
     const auto s1 = two_sum(kf * split::hi, -x);
     const auto s2 = two_sum(s1.hi, f);
-    const T tail = (s1.lo + s2.lo) + ((kf * split::lo + correction) + log1pmx_kernel(f));
+    const T tail = (s1.lo + s2.lo) + ((kf * split::lo + correction) + log1pmx_kernel<T, UseFma>(f));
     return s2.hi + tail;
+}
+
+// As for expm1mx: a default x86-64 build also compiles the double evaluator for AVX2+FMA and
+// chooses it at run time (simd::limit_isa applies).
+#if defined(KLDIV_HAVE_X86_KERNELS)
+[[gnu::target("avx2,fma")]] inline double log1pmx_fma(double x) noexcept { return log1pmx_impl<double, true>(x); }
+#endif
+
+inline double log1pmx_dispatch(double x) noexcept {
+#if defined(KLDIV_HAVE_X86_KERNELS)
+    if constexpr (!has_fast_fma<double>)
+        if (simd::active_isa() != simd::isa::scalar) return log1pmx_fma(x);
+#endif
+    return log1pmx_impl<double>(x);
 }
 
 }  // namespace detail
@@ -78,8 +106,8 @@ inline T log1pmx_impl(T x) noexcept {
 /// Special values: log1pmx(−1) = −inf, log1pmx(+inf) = −inf, x < −1 or NaN gives NaN.
 template <real T>
 inline T log1pmx(T x) noexcept {
-    if constexpr (std::is_same_v<T, float>)
-        return static_cast<float>(detail::log1pmx_impl<double>(x));
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>)
+        return static_cast<T>(detail::log1pmx_dispatch(static_cast<double>(x)));
     else
         return detail::log1pmx_impl<T>(x);
 }

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "kldiv/core/logsumexp.hpp"
+#include "kldiv/core/running_stats.hpp"
 #include "kldiv/core/summation.hpp"
 #include "kldiv/discrete/vector_input.hpp"
 #include "kldiv/distributions/distribution.hpp"
@@ -47,21 +49,17 @@ private:
     std::vector<double> cumulative_;
 };
 
-/// log Σ wᵢ·pᵢ(x), by log-sum-exp over log wᵢ + log pᵢ(x) (no underflow in the tails).
+/// log Σ wᵢ·pᵢ(x), by the core's log-sum-exp over log wᵢ + log pᵢ(x) in double (no underflow in
+/// the tails; nothing allocated: each component's density is evaluated twice).
+/// Accuracy: that of the components' log_pdf plus log_sum_exp's bound. x outside every
+/// component's support gives −inf; NaN gives NaN.
 template <distribution D>
 [[nodiscard]] typename D::value_type log_pdf(const mixture<D>& m, typename D::value_type x) noexcept {
     using T = typename D::value_type;
-    double largest = -std::numeric_limits<double>::infinity();
-    std::vector<double> terms(m.components().size());
-    for (std::size_t i = 0; i < terms.size(); ++i) {
-        terms[i] = std::log(static_cast<double>(m.weights()[i])) + static_cast<double>(log_pdf(m.components()[i], x));
-        if (std::isnan(terms[i])) return static_cast<T>(terms[i]);
-        largest = std::max(largest, terms[i]);
-    }
-    if (std::isinf(largest)) return static_cast<T>(largest);
-    compensated_sum<double> sum;
-    for (const double t : terms) sum.add(std::exp(t - largest));
-    return static_cast<T>(largest + std::log(sum.value()));
+    const auto term = [&m, x](std::size_t i) {
+        return std::log(static_cast<double>(m.weights()[i])) + static_cast<double>(log_pdf(m.components()[i], x));
+    };
+    return static_cast<T>(log_sum_exp_of<double>(m.components().size(), term));
 }
 
 /// Picks a component by its weight (inverse CDF), then samples it.
@@ -113,19 +111,14 @@ template <distribution D>
 template <distribution D, std::uniform_random_bit_generator Engine>
 [[nodiscard]] auto entropy(const mixture<D>& m, std::size_t samples, Engine& engine) {
     if (samples < 2) detail::fail("entropy", "a Monte Carlo entropy needs at least 2 samples", samples);
-    double mean_value = 0, m2 = 0;
-    for (std::size_t i = 1; i <= samples; ++i) {
-        const double v = -static_cast<double>(log_pdf(m, sample(m, engine)));
-        const double delta = v - mean_value;
-        mean_value += delta / static_cast<double>(i);
-        m2 += delta * (v - mean_value);
-    }
+    running_stats stats;
+    for (std::size_t i = 0; i < samples; ++i) stats.push(-static_cast<double>(log_pdf(m, sample(m, engine))));
     struct estimate {
         double value;
         double standard_error;
         std::size_t samples;
     };
-    return estimate{mean_value, std::sqrt(m2 / static_cast<double>(samples - 1) / static_cast<double>(samples)), samples};
+    return estimate{stats.mean(), stats.standard_error(), samples};
 }
 
 }  // namespace kldiv

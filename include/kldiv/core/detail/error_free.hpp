@@ -38,10 +38,11 @@ inline constexpr bool has_fast_fma =
 
 /// hi = fl(a * b), lo the exact rounding error: a fused multiply-add where the hardware has
 /// one, else Dekker's splitting (exact barring overflow of the split factors).
-template <class T>
-inline double_word<T> two_product(T a, T b) noexcept {
+/// UseFma: where FMA is an instruction (a compile-time fact, or a clone chosen at run time).
+template <class T, bool UseFma = has_fast_fma<T>>
+[[gnu::always_inline]] inline double_word<T> two_product(T a, T b) noexcept {
     const T product = a * b;
-    if constexpr (!has_fast_fma<T>) {
+    if constexpr (!UseFma) {
         // 2^⌈digits/2⌉ + 1 splits the significand into two halves that multiply exactly.
         constexpr T splitter = T((1ULL << ((std::numeric_limits<T>::digits + 1) / 2)) + 1);
         const auto split = [](T v) {
@@ -58,10 +59,10 @@ inline double_word<T> two_product(T a, T b) noexcept {
 }
 
 /// a·b + c with (nearly) one rounding: a hardware fma, or else a Dekker product.
-template <class T>
-inline T multiply_add(T a, T b, T c) noexcept {
-    if constexpr (!has_fast_fma<T>) {
-        const auto product = two_product(a, b);
+template <class T, bool UseFma = has_fast_fma<T>>
+[[gnu::always_inline]] inline T multiply_add(T a, T b, T c) noexcept {
+    if constexpr (!UseFma) {
+        const auto product = two_product<T, false>(a, b);
         const auto sum = two_sum(product.hi, c);
         return sum.hi + (sum.lo + product.lo);
     } else {
@@ -97,10 +98,10 @@ struct ln2_split<long double> {
 /// c[0] + c[1]·x + ... with coefficients known at compile time, as even and odd halves in x²
 /// (two independent Horner chains: half the latency of one, the same accuracy for the small,
 /// fast-decaying series kldiv uses).
-template <class T, std::size_t N>
-inline T horner(T x, const T (&c)[N]) noexcept {
+template <class T, bool UseFma = has_fast_fma<T>, std::size_t N>
+[[gnu::always_inline]] inline T horner(T x, const T (&c)[N]) noexcept {
     const auto step = [](T accumulated, T y, T coefficient) {
-        if constexpr (has_fast_fma<T>)
+        if constexpr (UseFma)
             return std::fma(accumulated, y, coefficient);
         else
             return accumulated * y + coefficient;  // a library fma call costs more than it gains here
@@ -115,7 +116,7 @@ inline T horner(T x, const T (&c)[N]) noexcept {
     } else {
         T odd = c[last_odd];
         for (std::size_t i = last_odd; i >= 3; i -= 2) odd = step(odd, x2, c[i - 2]);
-        return multiply_add(odd, x, even);  // the final, largest step rounds only once
+        return multiply_add<T, UseFma>(odd, x, even);  // the final, largest step rounds only once
     }
 }
 
