@@ -5,3 +5,4 @@
 #include "kldiv/estimators/f_divergence.hpp"
 #include "kldiv/estimators/gradients.hpp"
 #include "kldiv/estimators/kl_estimates.hpp"
+#include "kldiv/estimators/serialization.hpp"
