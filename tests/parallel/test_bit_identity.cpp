@@ -1,6 +1,9 @@
 // Execution policies: every policy entry point gives the same bits for kldiv::seq and 1, 2, 3,
 // 64 threads (on whatever cores the machine has), float and double, with and without options.
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <random>
 #include <cstring>
 #include <limits>
 #include <span>
@@ -127,4 +130,133 @@ TEST_CASE("kl_estimates with a policy: errors as without", "[parallel]") {
 TEST_CASE("hardware_threads: at least one, one without OpenMP", "[parallel]") {
     CHECK(kldiv::hardware_threads() >= 1);
     if (!kldiv::parallel_engine_available()) CHECK(kldiv::hardware_threads() == 1);
+}
+
+#include "kldiv/discrete/logits.hpp"
+#include "kldiv/discrete/measures.hpp"
+#include "kldiv/distributions/normal.hpp"
+#include "kldiv/distributions/parallel_sample.hpp"
+#include "kldiv/distributions/uniform.hpp"
+#include "kldiv/divergence/monte_carlo.hpp"
+#include "kldiv/estimators/f_divergence.hpp"
+
+namespace {
+
+template <class T>
+std::vector<T> probability_vector(std::size_t n, std::uint64_t seed, bool zeros) {
+    kldiv::random_engine engine(seed);
+    std::vector<double> w(n);
+    double total = 0;
+    for (auto& x : w) total += (x = (double(engine() >> 11) * 0x1p-53) * (zeros && engine() % 17 == 0 ? 0.0 : 1.0));
+    std::vector<T> p(n);
+    for (std::size_t i = 0; i < n; ++i) p[i] = static_cast<T>(w[i] / total);
+    return p;
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("entropy, cross_entropy, kl_divergence of vectors: the same bits for every policy", "[parallel]",
+                   float, double) {
+    const std::size_t n = 4 * kldiv::probability_chunk_size + 777;
+    const auto p = probability_vector<TestType>(n, 1, true);
+    const auto q = probability_vector<TestType>(n, 2, false);
+    const auto h = kldiv::entropy(kldiv::seq, p);
+    const auto x = kldiv::cross_entropy(kldiv::seq, p, q, kldiv::bits);
+    const auto kl = kldiv::kl_divergence(kldiv::seq, p, q);
+    REQUIRE(std::isfinite(double(x)));
+    REQUIRE(std::isfinite(double(kl)));
+    for (const auto& policy : thread_counts) {
+        INFO("threads " << policy.threads);
+        CHECK(same_bits(double(kldiv::entropy(policy, p)), double(h)));
+        CHECK(same_bits(double(kldiv::cross_entropy(policy, p, q, kldiv::bits)), double(x)));
+        CHECK(same_bits(double(kldiv::kl_divergence(policy, p, q)), double(kl)));
+    }
+    // Within the policy-free functions' accuracy (a few ulp: same kernels, other grouping).
+    const double tolerance = std::is_same_v<TestType, float> ? 4e-7 : 4e-15;
+    CHECK(std::abs(double(h) - double(kldiv::entropy(p))) <= tolerance * double(h));
+    CHECK(std::abs(double(x) - double(kldiv::cross_entropy(p, q, kldiv::bits))) <= tolerance * double(x));
+    CHECK(std::abs(double(kl) - double(kldiv::kl_divergence(p, q))) <= tolerance * double(kl));
+    // Errors as without a policy.
+    auto bad = p;
+    bad[n - 3] = -bad[n - 3];
+    CHECK_THROWS_WITH(kldiv::entropy(kldiv::par, bad), Catch::Contains("is negative"));
+    CHECK_THROWS_WITH(kldiv::kl_divergence(kldiv::par, p, bad), Catch::Contains("q["));
+    CHECK_THROWS_AS(kldiv::cross_entropy(kldiv::par, p, std::vector<TestType>(n - 1)), kldiv::domain_error);
+}
+
+TEMPLATE_TEST_CASE("kl_divergence_rows, entropy_rows: the policy-free bits for every policy", "[parallel]", float,
+                   double) {
+    const std::size_t rows = 37, vocabulary = 1000;
+    std::vector<TestType> p(rows * vocabulary), q(rows * vocabulary);
+    kldiv::random_engine engine(3);
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        p[i] = static_cast<TestType>(4 * kldiv::standard_normal(engine));
+        q[i] = static_cast<TestType>(p[i] + 0.5 * kldiv::standard_normal(engine));
+    }
+    std::vector<TestType> kl(rows), h(rows), out(rows);
+    kldiv::kl_divergence_rows(p, q, vocabulary, kl);
+    kldiv::entropy_rows(p, vocabulary, h);
+    const auto same = [](const std::vector<TestType>& a, const std::vector<TestType>& b) {
+        return std::memcmp(a.data(), b.data(), a.size() * sizeof(TestType)) == 0;
+    };
+    for (const auto& policy : thread_counts) {
+        INFO("threads " << policy.threads);
+        kldiv::kl_divergence_rows(policy, p, q, vocabulary, out, kldiv::nats);
+        CHECK(same(out, kl));
+        kldiv::entropy_rows(policy, p, vocabulary, std::span<TestType>(out));
+        CHECK(same(out, h));
+    }
+    kldiv::kl_divergence_rows(kldiv::seq, p, q, vocabulary, out);
+    CHECK(same(out, kl));
+    auto bad = q;
+    bad[20 * vocabulary + 5] = std::numeric_limits<TestType>::quiet_NaN();
+    bad[30 * vocabulary + 5] = std::numeric_limits<TestType>::quiet_NaN();
+    CHECK_THROWS_WITH(kldiv::kl_divergence_rows(kldiv::par, p, bad, vocabulary, out),
+                      Catch::Contains("q logits row 20[5] is NaN"));
+    CHECK_THROWS_WITH(kldiv::entropy_rows(kldiv::par, p, 999, out), Catch::Contains("not a multiple"));
+}
+
+TEST_CASE("Monte Carlo fallback: the same estimate for a seed whatever the thread count", "[parallel]") {
+    const kldiv::normal<double> p(0.0, 1.0), q(0.5, 1.5);
+    const kldiv::monte_carlo options{3 * kldiv::monte_carlo_chunk_size + 100};
+    kldiv::random_engine seed_engine(2024);
+    const auto serial = kldiv::kl_divergence(kldiv::seq, p, q, options, seed_engine);
+    for (const auto& policy : thread_counts) {
+        kldiv::random_engine engine(2024);
+        const auto e = kldiv::kl_divergence(policy, p, q, options, engine);
+        CHECK(same_bits(e.value, serial.value));
+        CHECK(same_bits(e.standard_error, serial.standard_error));
+        CHECK(engine == seed_engine);  // four draws taken from the caller's engine, whatever the policy
+    }
+    // The closed form log(σ_q/σ_p) + (σ_p² + Δμ²)/(2σ_q²) − ½ within 5 standard errors.
+    const double exact = std::log(1.5) + (1.0 + 0.25) / (2 * 2.25) - 0.5;
+    CHECK(std::abs(serial.value - exact) <= 5 * serial.standard_error);
+    std::mt19937 mt(5);
+    CHECK_THROWS_AS(kldiv::kl_divergence(kldiv::par, p, q, kldiv::monte_carlo{1}, mt), kldiv::domain_error);
+}
+
+TEST_CASE("f-divergence estimator: the same bits for every policy", "[parallel]") {
+    const std::size_t n = 3 * kldiv::kl_estimates_chunk_size + 5;
+    std::vector<double> log_q, log_p;
+    make_log_densities(n, log_q, log_p, 9);
+    const kldiv::f_divergence_estimator<kldiv::f_divergences::squared_hellinger> estimator{};
+    const auto serial = estimator.estimate(kldiv::seq, log_q, log_p);
+    for (const auto& policy : thread_counts) CHECK(same_bits(estimator.estimate(policy, log_q, log_p), serial));
+    const auto plain = estimator.estimate(log_q, log_p);
+    CHECK(plain.count() == serial.count());
+    CHECK(std::abs(plain.mean() - serial.mean()) <= 1e-13 * serial.mean());
+}
+
+TEST_CASE("sample(policy, d, seed, out): the same values whatever the thread count", "[parallel]") {
+    const kldiv::normal<double> d(1.0, 2.0);
+    std::vector<double> a(2 * kldiv::sample_chunk_size + 17), b(a.size());
+    kldiv::sample(kldiv::seq, d, 77, std::span<double>(a));
+    for (const auto& policy : thread_counts) {
+        std::fill(b.begin(), b.end(), 0.0);
+        kldiv::sample(policy, d, 77, std::span<double>(b));
+        CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
+    }
+    // Chunk 1 is the stream random_engine(77, 1), drawn in order.
+    kldiv::random_engine stream(77, 1);
+    for (std::size_t i = 0; i < 10; ++i) CHECK(same_bits(a[kldiv::sample_chunk_size + i], kldiv::sample(d, stream)));
 }
