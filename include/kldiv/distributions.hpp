@@ -25,6 +25,7 @@
 #include "kldiv/distributions/mixture.hpp"
 #include "kldiv/distributions/mv_normal.hpp"
 #include "kldiv/distributions/normal.hpp"
+#include "kldiv/distributions/parallel_sample.hpp"
 #include "kldiv/distributions/pareto.hpp"
 #include "kldiv/distributions/poisson.hpp"
 #include "kldiv/distributions/student_t.hpp"

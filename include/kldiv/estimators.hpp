@@ -6,3 +6,4 @@
 #include "kldiv/estimators/gradients.hpp"
 #include "kldiv/estimators/kl_estimator.hpp"
 #include "kldiv/estimators/kl_estimates.hpp"
+#include "kldiv/estimators/serialization.hpp"

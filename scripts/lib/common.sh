@@ -6,7 +6,7 @@ KLDIV_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 KLDIV_JOBS="${KLDIV_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 
 # Debian packages the build, tests, examples and benchmarks need.
-KLDIV_PACKAGES=(cmake make g++ libeigen3-dev catch2 libbenchmark-dev libxsimd-dev libhwy-dev clang libclang-rt-14-dev python3-numpy)
+KLDIV_PACKAGES=(cmake make g++ libeigen3-dev catch2 libbenchmark-dev libxsimd-dev libhwy-dev clang libclang-rt-14-dev python3-numpy libopenmpi-dev openmpi-bin)
 
 kldiv_install_dependencies() {
     local missing=()

@@ -4,11 +4,15 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <span>
 #include <string>
 #include <type_traits>
+#include <vector>
 
+#include "kldiv/core/detail/chunked.hpp"
+#include "kldiv/core/execution.hpp"
 #include "kldiv/core/expm1mx.hpp"
 #include "kldiv/core/summation.hpp"
 #include "kldiv/discrete/units.hpp"
@@ -302,6 +306,80 @@ requires(!std::is_same_v<P, std::span<const vector_value_t<P>>>) void entropy_ro
                                                                                    information_unit unit = nats) {
     using T = vector_value_t<P>;
     entropy_rows(as_span(logits), vocabulary, std::span<T>(out.data(), static_cast<std::size_t>(out.size())), unit);
+}
+
+namespace detail {
+
+/// True when a logit row passes check_logits (no NaN, no +inf, some finite entry), without
+/// throwing: the test that may run on worker threads.
+template <class T>
+[[nodiscard]] bool logits_valid(std::span<const T> v) noexcept {
+    if (v.empty()) return false;
+    const simd::logits_scan scan = simd::scan_logits(v.data(), v.size());
+    return !scan.has_nan_or_plus_inf && scan.has_finite;
+}
+
+/// The policy form of a row function, written once: rows are tasks (each row's value depends
+/// only on that row, so any split gives the same bits); valid(r) screens row r without
+/// throwing, compute(r) writes its value; afterwards the first invalid row (if any) is handed
+/// to report(r), which throws the usual message. A new row function's policy overload is this
+/// one call after its size checks.
+template <execution_policy E, class Valid, class Compute, class Report>
+void policy_rows(const E& policy, std::size_t rows, std::size_t elements, Valid&& valid, Compute&& compute,
+                 Report&& report) {
+    std::vector<std::uint8_t> invalid(rows, 0);
+    parallel_tasks(policy, rows, elements, [&](std::size_t row) noexcept {
+        if (valid(row))
+            compute(row);
+        else
+            invalid[row] = 1;
+    });
+    for (std::size_t row = 0; row < rows; ++row)
+        if (invalid[row]) report(row);
+}
+
+}  // namespace detail
+
+/// kl_divergence_rows with an execution policy: `kldiv::kl_divergence_rows(kldiv::par, p, q, V, out)`.
+/// Rows are distributed whole over the threads and each is computed exactly as the policy-free
+/// kl_divergence_rows computes it, so out holds the same bits for every policy. Accuracy as
+/// kl_divergence_rows; errors as well, except that all valid rows are written before the first
+/// bad row is reported (rows are validated on the threads). Calls on ≤ 2¹⁴ logits start no threads.
+template <execution_policy E, real_vector P, real_vector Q, class Out>
+void kl_divergence_rows(const E& policy, const P& p_logits, const Q& q_logits, std::size_t vocabulary, Out&& out,
+                        information_unit unit = nats) {
+    using T = vector_value_t<P>;
+    static_assert(std::is_same_v<T, vector_value_t<Q>>, "kldiv::kl_divergence_rows: p and q element types differ");
+    const auto p = as_span(p_logits);
+    const auto q = as_span(q_logits);
+    const std::span<T> o(out.data(), static_cast<std::size_t>(out.size()));
+    detail::check_rows<T>("kl_divergence_rows", p.size(), q.size(), vocabulary, o.size());
+    const auto row_of = [vocabulary](std::span<const T> m, std::size_t r) { return m.subspan(r * vocabulary, vocabulary); };
+    detail::policy_rows(
+        policy, o.size(), p.size(),
+        [&](std::size_t r) noexcept { return detail::logits_valid(row_of(p, r)) && detail::logits_valid(row_of(q, r)); },
+        [&](std::size_t r) noexcept {
+            unchecked::kl_divergence_rows(row_of(p, r), row_of(q, r), vocabulary, o.subspan(r, 1), unit);
+        },
+        [&](std::size_t r) {
+            detail::check_logits("kl_divergence_rows", "p logits row " + std::to_string(r), row_of(p, r));
+            detail::check_logits("kl_divergence_rows", "q logits row " + std::to_string(r), row_of(q, r));
+        });
+}
+
+/// entropy_rows with an execution policy; rows distributed whole, the same bits for every
+/// policy. Accuracy and errors as entropy_rows (all valid rows written before an error).
+template <execution_policy E, real_vector P, class Out>
+void entropy_rows(const E& policy, const P& logits, std::size_t vocabulary, Out&& out, information_unit unit = nats) {
+    using T = vector_value_t<P>;
+    const auto l = as_span(logits);
+    const std::span<T> o(out.data(), static_cast<std::size_t>(out.size()));
+    detail::check_rows<T>("entropy_rows", l.size(), l.size(), vocabulary, o.size());
+    const auto row_of = [&](std::size_t r) { return l.subspan(r * vocabulary, vocabulary); };
+    detail::policy_rows(
+        policy, o.size(), l.size(), [&](std::size_t r) noexcept { return detail::logits_valid(row_of(r)); },
+        [&](std::size_t r) noexcept { unchecked::entropy_rows(row_of(r), vocabulary, o.subspan(r, 1), unit); },
+        [&](std::size_t r) { detail::check_logits("entropy_rows", "logits row " + std::to_string(r), row_of(r)); });
 }
 
 }  // namespace kldiv

@@ -2,12 +2,16 @@
 // Guarantees: a few ulps (KL summed as non-negative residuals); 0·log 0 = 0; p > 0 = q gives +inf.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <limits>
 #include <span>
 #include <type_traits>
+#include <utility>
 
+#include "kldiv/core/detail/chunked.hpp"
+#include "kldiv/core/execution.hpp"
 #include "kldiv/core/expm1mx.hpp"
 #include "kldiv/core/log1pmx.hpp"
 #include "kldiv/core/log_ratio.hpp"
@@ -201,6 +205,157 @@ template <real_vector P, real_vector Q>
         detail::check_distribution("kl_divergence", "p", ps);
         detail::check_distribution("kl_divergence", "q", qs);
         return static_cast<T>(unit.from_nats(unchecked::kl_divergence_nats(ps, qs)));
+    }
+}
+
+/// The fixed chunk of the policy overloads of entropy, cross_entropy and kl_divergence of
+/// probability vectors (2¹⁶ entries): each chunk runs the vector kernel, chunk sums are added
+/// in chunk order (compensated), so every policy and thread count gives the same bits.
+inline constexpr std::size_t probability_chunk_size = std::size_t{1} << 16;
+
+namespace detail {
+
+/// The cheap part of check_distribution on the policy's threads: true when every entry is +0
+/// or finite and non-negative and the sum is within tolerance; false sends the caller to
+/// check_distribution, which throws with the offending index.
+template <real T, execution_policy E>
+[[nodiscard]] bool distribution_looks_valid(const E& policy, std::span<const T> v) {
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+        if (v.empty()) return false;
+        compensated_sum<double> total;
+        bool all_valid = true;
+        ordered_chunks(
+            policy, chunk_count(v.size(), probability_chunk_size), v.size(),
+            [&](std::size_t c) noexcept {
+                const std::size_t begin = c * probability_chunk_size;
+                const std::size_t size = std::min(probability_chunk_size, v.size() - begin);
+                bool valid = true;
+                const double sum = simd::distribution_total(v.data() + begin, size, valid);
+                return std::pair<double, bool>(sum, valid);
+            },
+            [&](const std::pair<double, bool>& chunk) noexcept {
+                total.add(chunk.first);
+                all_valid = all_valid && chunk.second;
+            });
+        return all_valid && std::fabs(total.value() - 1.0) <= normalization_tolerance<T>(v.size());
+    } else {
+        (void)policy;
+        return false;
+    }
+}
+
+template <real T, execution_policy E>
+void check_distribution(const E& policy, std::string_view function, std::string_view name, std::span<const T> v) {
+    if (!distribution_looks_valid(policy, v)) check_distribution(function, name, v);
+}
+
+/// −Σ pᵢ log qᵢ over chunks (the cross-entropy kernel per chunk, compensated in chunk order).
+template <real T, execution_policy E>
+[[nodiscard]] double cross_entropy_chunked(const E& policy, std::span<const T> p, std::span<const T> q) {
+    compensated_sum<double> total;
+    ordered_chunks(
+        policy, chunk_count(p.size(), probability_chunk_size), p.size(),
+        [&](std::size_t c) noexcept {
+            const std::size_t begin = c * probability_chunk_size;
+            const std::size_t size = std::min(probability_chunk_size, p.size() - begin);
+            return simd::cross_entropy_kernel(p.data() + begin, q.data() + begin, size);
+        },
+        [&](double chunk) noexcept { total.add(chunk); });
+    return total.value();
+}
+
+/// The vector KL kernel's sums over chunks, added in chunk order (compensated).
+template <real T, execution_policy E>
+[[nodiscard]] simd::discrete_kl_sums kl_sums_chunked(const E& policy, std::span<const T> p, std::span<const T> q) {
+    compensated_sum<double> terms, p_total, q_minus_p;
+    bool all_zero_or_normal = true;
+    ordered_chunks(
+        policy, chunk_count(p.size(), probability_chunk_size), p.size(),
+        [&](std::size_t c) noexcept {
+            const std::size_t begin = c * probability_chunk_size;
+            const std::size_t size = std::min(probability_chunk_size, p.size() - begin);
+            return simd::discrete_kl_kernel(p.data() + begin, q.data() + begin, size);
+        },
+        [&](const simd::discrete_kl_sums& chunk) noexcept {
+            terms.add(chunk.terms);
+            p_total.add(chunk.p_total);
+            q_minus_p.add(chunk.q_minus_p);
+            all_zero_or_normal = all_zero_or_normal && chunk.all_zero_or_normal;
+        });
+    simd::discrete_kl_sums sums;
+    sums.terms = terms.value();
+    sums.p_total = p_total.value();
+    sums.q_minus_p = q_minus_p.value();
+    sums.all_zero_or_normal = all_zero_or_normal;
+    return sums;
+}
+
+}  // namespace detail
+
+/// entropy with an execution policy: `kldiv::entropy(kldiv::par, p)`. The vector is cut into
+/// chunks of probability_chunk_size (2¹⁶) by index; each runs the same kernel as entropy, and
+/// the chunk sums are added in chunk order with compensation, so kldiv::seq, kldiv::par and
+/// every kldiv::parallel{n} give the same bits (the policy-free entropy may differ in the last
+/// bits: one kernel pass). Validation also runs on the threads. Accuracy, range and errors as
+/// entropy; long double runs the policy-free path. Calls on ≤ 2¹⁴ entries start no threads.
+template <execution_policy E, real_vector P>
+[[nodiscard]] vector_value_t<P> entropy(const E& policy, const P& p, information_unit unit = nats) {
+    using T = vector_value_t<P>;
+    const auto ps = as_span(p);
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+        detail::check_distribution(policy, "entropy", "p", ps);
+        return static_cast<T>(unit.from_nats(detail::cross_entropy_chunked(policy, ps, ps)));
+    } else {
+        return entropy(p, unit);
+    }
+}
+
+/// cross_entropy with an execution policy; chunking and bit-identity as entropy(policy, p).
+/// Accuracy, range and errors as cross_entropy.
+template <execution_policy E, real_vector P, real_vector Q>
+[[nodiscard]] vector_value_t<P> cross_entropy(const E& policy, const P& p, const Q& q, information_unit unit = nats) {
+    static_assert(std::is_same_v<vector_value_t<P>, vector_value_t<Q>>,
+                  "kldiv::cross_entropy: p and q must have the same element type");
+    using T = vector_value_t<P>;
+    const auto ps = as_span(p);
+    const auto qs = as_span(q);
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+        detail::check_same_size("cross_entropy", ps.size(), qs.size());
+        detail::check_distribution(policy, "cross_entropy", "p", ps);
+        detail::check_distribution(policy, "cross_entropy", "q", qs);
+        return static_cast<T>(unit.from_nats(detail::cross_entropy_chunked(policy, ps, qs)));
+    } else {
+        return cross_entropy(p, q, unit);
+    }
+}
+
+/// kl_divergence of probability vectors with an execution policy: `kldiv::kl_divergence(kldiv::par,
+/// p, q)`. Each chunk of probability_chunk_size entries runs the vector KL kernel; its sums
+/// (Σ residual terms, Σp, Σ(q − p)) are added in chunk order with compensation and finished as
+/// kl_divergence does, so every policy and thread count gives the same bits (the policy-free
+/// call may differ in the last bits). Accuracy, range and errors as kl_divergence; long double
+/// runs the policy-free path. Calls on ≤ 2¹⁴ entries start no threads.
+template <execution_policy E, real_vector P, real_vector Q>
+[[nodiscard]] vector_value_t<P> kl_divergence(const E& policy, const P& p, const Q& q, information_unit unit = nats) {
+    static_assert(std::is_same_v<vector_value_t<P>, vector_value_t<Q>>,
+                  "kldiv::kl_divergence: p and q must have the same element type");
+    using T = vector_value_t<P>;
+    const auto ps = as_span(p);
+    const auto qs = as_span(q);
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+        detail::check_same_size("kl_divergence", ps.size(), qs.size());
+        if (ps.empty()) detail::check_distribution("kl_divergence", "p", ps);  // throws: empty
+        const simd::discrete_kl_sums sums = detail::kl_sums_chunked(policy, ps, qs);
+        const double tolerance = normalization_tolerance<T>(ps.size());
+        const double q_total = sums.p_total + sums.q_minus_p;
+        if (!sums.all_zero_or_normal || !(std::fabs(sums.p_total - 1.0) <= tolerance) ||
+            !(std::fabs(q_total - 1.0) <= tolerance)) {
+            detail::check_distribution("kl_divergence", "p", ps);
+            detail::check_distribution("kl_divergence", "q", qs);
+        }
+        return static_cast<T>(unit.from_nats(detail::kl_from_sums(sums, ps, qs)));
+    } else {
+        return kl_divergence(p, q, unit);
     }
 }
 
