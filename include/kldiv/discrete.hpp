@@ -3,7 +3,9 @@
 #pragma once
 
 #include "kldiv/discrete/coding.hpp"
+#include "kldiv/discrete/js_divergence.hpp"
 #include "kldiv/discrete/logits.hpp"
 #include "kldiv/discrete/measures.hpp"
+#include "kldiv/discrete/row_options.hpp"
 #include "kldiv/discrete/units.hpp"
 #include "kldiv/discrete/vector_input.hpp"

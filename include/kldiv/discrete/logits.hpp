@@ -33,62 +33,77 @@ template <real_vector R>
 
 namespace detail {
 
-/// log Σ exp(aᵢ) of one row in A, plus its maximum (−inf for a row of −inf).
+/// log Σ exp(aᵢ/τ) of one row in A, plus its maximum (−inf for a row of −inf); τ is the
+/// temperature (1: the logits as given; aᵢ/τ is one correctly rounded division in A).
 template <class A, class T>
 struct row_normalizer {
     A max;
-    A log_sum;  // log Σ exp(aᵢ − max) ≥ 0
+    A log_sum;  // log Σ exp(aᵢ/τ − max) ≥ 0
+    A temperature;
 
-    explicit row_normalizer(std::span<const T> a) noexcept : max(-std::numeric_limits<A>::infinity()), log_sum(0) {
-        for (const T v : a) max = std::fmax(max, static_cast<A>(v));
+    explicit row_normalizer(std::span<const T> a, A tau = A(1)) noexcept
+        : max(-std::numeric_limits<A>::infinity()), log_sum(0), temperature(tau) {
+        for (const T v : a) max = std::fmax(max, value(v));
         if (std::isinf(max)) return;
         compensated_sum<A> sum;
-        for (const T v : a) sum.add(std::exp(static_cast<A>(v) - max));
+        for (const T v : a) sum.add(std::exp(value(v) - max));
         log_sum = std::log(sum.value());
     }
-    /// log pᵢ = aᵢ − max − log_sum.
-    [[nodiscard]] A log_probability(T v) const noexcept { return (static_cast<A>(v) - max) - log_sum; }
+    /// The logit at the row's temperature, aᵢ/τ.
+    [[nodiscard]] A value(T v) const noexcept {
+        return temperature == A(1) ? static_cast<A>(v) : static_cast<A>(v) / temperature;
+    }
+    /// log pᵢ = aᵢ/τ − max − log_sum.
+    [[nodiscard]] A log_probability(T v) const noexcept { return (value(v) - max) - log_sum; }
 };
 
-/// KL(softmax(a) ‖ softmax(b)) in nats = Σ_{pᵢ>0} pᵢ·φ(dᵢ − c) + Σ_{pᵢ=0} qᵢ, with dᵢ = bᵢ − aᵢ
-/// and c = logsumexp(b) − logsumexp(a) (every term ≥ 0). When p and q have the same support and
-/// every |dᵢ| ≤ 1 (nearly equal rows), c = log1p(Σ pᵢ·expm1(dᵢ)), so that dᵢ − c keeps its digits
-/// however small the KL; otherwise c is the difference of the two log-sum-exps.
+/// c = log Σ exp(bᵢ/τ) − log Σ exp(aᵢ/τ), the shift with log qᵢ − log pᵢ = (bᵢ − aᵢ)/τ − c. When
+/// p and q have the same support and every |bᵢ − aᵢ|/τ ≤ 1 (nearly equal rows),
+/// c = log1p(Σ pᵢ·expm1(dᵢ)) with dᵢ = (bᵢ − aᵢ)/τ, so that dᵢ − c keeps its digits however close
+/// the rows are; otherwise the difference of the two log-sum-exps. Adds Σ_{pᵢ=0} qᵢ to
+/// q_where_p_is_zero when given.
 template <class A, class T>
-A logits_kl_nats(std::span<const T> a, std::span<const T> b) noexcept {
+A logits_shift(std::span<const T> a, std::span<const T> b, const row_normalizer<A, T>& na,
+               const row_normalizer<A, T>& nb, compensated_sum<A>* q_where_p_is_zero = nullptr) noexcept {
     constexpr A minus_inf = -std::numeric_limits<A>::infinity();
-    const row_normalizer<A, T> na(a);
-    const row_normalizer<A, T> nb(b);
-    if (std::isnan(na.max) || std::isnan(nb.max)) return std::numeric_limits<A>::quiet_NaN();
     A largest_difference = 0;
-    compensated_sum<A> q_where_p_is_zero;
     for (std::size_t i = 0; i < a.size(); ++i) {
         if (static_cast<A>(a[i]) == minus_inf) {
             if (static_cast<A>(b[i]) != minus_inf) {
                 largest_difference = std::numeric_limits<A>::infinity();
-                q_where_p_is_zero.add(std::exp(nb.log_probability(b[i])));
+                if (q_where_p_is_zero) q_where_p_is_zero->add(std::exp(nb.log_probability(b[i])));
             }
             continue;
         }
-        largest_difference = std::fmax(largest_difference, std::fabs(static_cast<A>(b[i]) - static_cast<A>(a[i])));
+        largest_difference = std::fmax(largest_difference, std::fabs(nb.value(b[i]) - na.value(a[i])));
     }
-    A c;
     if (largest_difference <= A(1)) {
         compensated_sum<A> shift;
         for (std::size_t i = 0; i < a.size(); ++i) {
             const A pi = std::exp(na.log_probability(a[i]));
-            if (pi > A(0)) shift.add(pi * std::expm1(static_cast<A>(b[i]) - static_cast<A>(a[i])));
+            if (pi > A(0)) shift.add(pi * std::expm1(nb.value(b[i]) - na.value(a[i])));
         }
-        c = std::log1p(shift.value());
-    } else {
-        c = (nb.max + nb.log_sum) - (na.max + na.log_sum);
+        return std::log1p(shift.value());
     }
+    return (nb.max + nb.log_sum) - (na.max + na.log_sum);
+}
+
+/// KL(softmax(a/τ) ‖ softmax(b/τ)) in nats = Σ_{pᵢ>0} pᵢ·φ(dᵢ − c) + Σ_{pᵢ=0} qᵢ, with
+/// dᵢ = (bᵢ − aᵢ)/τ and c from logits_shift (every term ≥ 0).
+template <class A, class T>
+A logits_kl_nats(std::span<const T> a, std::span<const T> b, A tau = A(1)) noexcept {
+    constexpr A minus_inf = -std::numeric_limits<A>::infinity();
+    const row_normalizer<A, T> na(a, tau);
+    const row_normalizer<A, T> nb(b, tau);
+    if (std::isnan(na.max) || std::isnan(nb.max)) return std::numeric_limits<A>::quiet_NaN();
+    compensated_sum<A> q_where_p_is_zero;
+    const A c = logits_shift(a, b, na, nb, &q_where_p_is_zero);
     compensated_sum<A> kl;
     for (std::size_t i = 0; i < a.size(); ++i) {
         if (static_cast<A>(a[i]) == minus_inf) continue;  // counted in q_where_p_is_zero
         const A log_p = na.log_probability(a[i]);
         const A pi = std::exp(log_p);
-        const A l = (static_cast<A>(b[i]) - static_cast<A>(a[i])) - c;
+        const A l = (nb.value(b[i]) - na.value(a[i])) - c;
         if (l > A(40))  // pᵢ·φ(l) = qᵢ − pᵢ − pᵢ·l, finite even where pᵢ underflows or eˡ overflows
             kl.add((std::exp(log_p + l) - pi) - pi * l);
         else if (pi > A(0))
@@ -97,11 +112,11 @@ A logits_kl_nats(std::span<const T> a, std::span<const T> b) noexcept {
     return kl.value() + q_where_p_is_zero.value();
 }
 
-/// −Σ pᵢ log pᵢ with log pᵢ from the row's log-sum-exp: every term ≥ 0.
+/// −Σ pᵢ log qᵢ (at temperature τ) with log pᵢ, log qᵢ from the row's log-sum-exp: every term ≥ 0.
 template <class A, class T>
-A logits_cross_entropy_nats(std::span<const T> a, std::span<const T> b) noexcept {
-    const row_normalizer<A, T> na(a);
-    const row_normalizer<A, T> nb(b);
+A logits_cross_entropy_nats(std::span<const T> a, std::span<const T> b, A tau = A(1)) noexcept {
+    const row_normalizer<A, T> na(a, tau);
+    const row_normalizer<A, T> nb(b, tau);
     compensated_sum<A> total;
     for (std::size_t i = 0; i < a.size(); ++i) {
         const A pi = std::exp(na.log_probability(a[i]));
