@@ -6,6 +6,8 @@
 #include "kldiv/discrete/js_divergence.hpp"
 #include "kldiv/discrete/logits.hpp"
 #include "kldiv/discrete/measures.hpp"
+#include "kldiv/discrete/row_gradients.hpp"
 #include "kldiv/discrete/row_options.hpp"
+#include "kldiv/discrete/topk.hpp"
 #include "kldiv/discrete/units.hpp"
 #include "kldiv/discrete/vector_input.hpp"

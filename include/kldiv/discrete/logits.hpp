@@ -11,6 +11,7 @@
 
 #include "kldiv/core/expm1mx.hpp"
 #include "kldiv/core/summation.hpp"
+#include "kldiv/discrete/row_options.hpp"
 #include "kldiv/discrete/units.hpp"
 #include "kldiv/discrete/vector_input.hpp"
 #include "kldiv/simd/discrete_kernel.hpp"
@@ -152,6 +153,18 @@ void check_rows(std::string_view function, std::size_t p_size, std::size_t q_siz
                            std::to_string(p_size / vocabulary) + " rows");
 }
 
+/// Validates every unmasked row of two logit matrices (the message names the row and index).
+template <class T>
+void check_logit_rows(std::string_view function, std::span<const T> p_logits, std::span<const T> q_logits,
+                      std::size_t vocabulary, const row_options& options) {
+    const std::size_t rows = p_logits.size() / vocabulary;
+    for (std::size_t row = 0; row < rows; ++row) {
+        if (!row_selected(options, row)) continue;
+        check_logits(function, "p logits row " + std::to_string(row), p_logits.subspan(row * vocabulary, vocabulary));
+        check_logits(function, "q logits row " + std::to_string(row), q_logits.subspan(row * vocabulary, vocabulary));
+    }
+}
+
 }  // namespace detail
 
 namespace unchecked {
@@ -207,6 +220,54 @@ void entropy_rows(std::span<const T> logits, std::size_t vocabulary, std::span<T
     for (std::size_t row = 0; row < out.size(); ++row)
         out[row] = static_cast<T>(unit.from_nats(
             detail::logits_cross_entropy_nats<accumulator_t<T>>(row_of(row).values, row_of(row).values)));
+}
+
+/// Row-wise KL with options (temperature, mask, reduction) without validation; see
+/// kldiv::kl_divergence_rows.
+template <real T>
+void kl_divergence_rows(std::span<const T> p_logits, std::span<const T> q_logits, std::size_t vocabulary,
+                        std::span<T> out, const row_options& options, information_unit unit = nats) noexcept {
+    using A = accumulator_t<T>;
+    const std::size_t rows = vocabulary == 0 ? 0 : p_logits.size() / vocabulary;
+    const bool plain = options.temperature == 1.0;
+    if (plain && options.mask.empty() && options.reduction == row_reduction::none)
+        return unchecked::kl_divergence_rows(p_logits, q_logits, vocabulary, out, unit);
+    detail::reduce_rows<T, A>(
+        options, rows, out,
+        [&](std::size_t row) -> A {
+            const auto p_row = p_logits.subspan(row * vocabulary, vocabulary);
+            const auto q_row = q_logits.subspan(row * vocabulary, vocabulary);
+            if (plain) {  // the lane kernel for float rows
+                T value = 0;
+                unchecked::kl_divergence_rows(p_row, q_row, vocabulary, std::span<T>(&value, 1), nats);
+                return static_cast<A>(value);
+            }
+            return detail::logits_kl_nats<A, T>(p_row, q_row, static_cast<A>(options.temperature));
+        },
+        [&](A nats_value) { return unit.from_nats(nats_value); });
+}
+/// Row-wise entropy with options without validation; see kldiv::entropy_rows.
+template <real T>
+void entropy_rows(std::span<const T> logits, std::size_t vocabulary, std::span<T> out, const row_options& options,
+                  information_unit unit = nats) noexcept {
+    using A = accumulator_t<T>;
+    const std::size_t rows = vocabulary == 0 ? 0 : logits.size() / vocabulary;
+    const bool plain = options.temperature == 1.0;
+    if (plain && options.mask.empty() && options.reduction == row_reduction::none)
+        return unchecked::entropy_rows(logits, vocabulary, out, unit);
+    detail::reduce_rows<T, A>(
+        options, rows, out,
+        [&](std::size_t row) -> A {
+            const auto row_logits = logits.subspan(row * vocabulary, vocabulary);
+            if (plain) {
+                T value = 0;
+                unchecked::entropy_rows(row_logits, vocabulary, std::span<T>(&value, 1), nats);
+                return static_cast<A>(value);
+            }
+            return detail::logits_cross_entropy_nats<A, T>(row_logits, row_logits,
+                                                           static_cast<A>(options.temperature));
+        },
+        [&](A nats_value) { return unit.from_nats(nats_value); });
 }
 
 template <real T>
@@ -297,6 +358,59 @@ void entropy_rows(std::span<const T> logits, std::size_t vocabulary, std::span<T
         detail::check_logits("entropy_rows", "logits row " + std::to_string(row), row_logits);
         unchecked::entropy_rows(row_logits, vocabulary, out.subspan(row, 1), unit);
     }
+}
+
+/// kl_divergence_rows with row_options: both sides' logits divided by options.temperature τ
+/// before the softmax, options.mask skipping rows (not read; NaN per row), and the per-row values
+/// or their compensated sum or mean over the unmasked rows (options.reduction; out.size() is 1
+/// then). The direction is as above: KL(softmax(p_row/τ)‖softmax(q_row/τ)); for the reverse KL
+/// swap the two matrices. Accuracy as kl_divergence of logits (τ ≠ 1 runs the scalar path in
+/// double for float input). Throws as above, also for τ not positive and finite or a mask of the
+/// wrong length; every unmasked row is validated before anything is written.
+template <real T>
+void kl_divergence_rows(std::span<const T> p_logits, std::span<const T> q_logits, std::size_t vocabulary,
+                        std::span<T> out, const row_options& options, information_unit unit = nats) {
+    detail::check_row_shapes("kl_divergence_rows", p_logits.size(), q_logits.size(), vocabulary, out.size(), options,
+                             false);
+    detail::check_logit_rows("kl_divergence_rows", p_logits, q_logits, vocabulary, options);
+    unchecked::kl_divergence_rows(p_logits, q_logits, vocabulary, out, options, unit);
+}
+
+/// entropy_rows with row_options (temperature, mask, reduction) as kl_divergence_rows with
+/// options; the entropy of softmax(row/τ).
+template <real T>
+void entropy_rows(std::span<const T> logits, std::size_t vocabulary, std::span<T> out, const row_options& options,
+                  information_unit unit = nats) {
+    detail::check_row_shapes("entropy_rows", logits.size(), logits.size(), vocabulary, out.size(), options, false);
+    const std::size_t rows = logits.size() / vocabulary;
+    for (std::size_t row = 0; row < rows; ++row) {
+        if (!detail::row_selected(options, row)) continue;
+        detail::check_logits("entropy_rows", "logits row " + std::to_string(row),
+                             logits.subspan(row * vocabulary, vocabulary));
+    }
+    unchecked::entropy_rows(logits, vocabulary, out, options, unit);
+}
+
+/// kl_divergence_rows with options for any real_vector inputs and contiguous output.
+template <real_vector P, real_vector Q, class Out>
+requires(!std::is_same_v<P, std::span<const vector_value_t<P>>>) void kl_divergence_rows(
+    const P& p_logits, const Q& q_logits, std::size_t vocabulary, Out& out, const row_options& options,
+    information_unit unit = nats) {
+    using T = vector_value_t<P>;
+    static_assert(std::is_same_v<T, vector_value_t<Q>>, "kldiv::kl_divergence_rows: p and q element types differ");
+    kl_divergence_rows(as_span(p_logits), as_span(q_logits), vocabulary,
+                       std::span<T>(out.data(), static_cast<std::size_t>(out.size())), options, unit);
+}
+
+/// entropy_rows with options for any real_vector input and contiguous output.
+template <real_vector P, class Out>
+requires(!std::is_same_v<P, std::span<const vector_value_t<P>>>) void entropy_rows(const P& logits,
+                                                                                   std::size_t vocabulary, Out& out,
+                                                                                   const row_options& options,
+                                                                                   information_unit unit = nats) {
+    using T = vector_value_t<P>;
+    entropy_rows(as_span(logits), vocabulary, std::span<T>(out.data(), static_cast<std::size_t>(out.size())), options,
+                 unit);
 }
 
 /// kl_divergence_rows for any real_vector inputs (std::vector, Eigen row-major storage, ...) and
