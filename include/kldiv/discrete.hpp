@@ -3,6 +3,7 @@
 #pragma once
 
 #include "kldiv/discrete/coding.hpp"
+#include "kldiv/discrete/half_precision_rows.hpp"
 #include "kldiv/discrete/js_divergence.hpp"
 #include "kldiv/discrete/logits.hpp"
 #include "kldiv/discrete/measures.hpp"

@@ -369,3 +369,59 @@ TEST_CASE("gradients keep their digits at P ≈ Q (float and double vs quad)", "
         worst = std::max(worst, rel(gpd[i], -quad(0.5) * expq(lad[i]) * (u[i] + kl_pm)));
     CHECK(worst <= 1e-9);
 }
+
+#include "kldiv/discrete/half_precision_rows.hpp"
+
+TEST_CASE("bfloat16 and float16 rows equal the float rows of the widened logits", "[discrete][half]") {
+    const std::size_t vocabulary = 700, rows = 3;
+    std::vector<float> p, q;
+    random_rows(p, q, rows * vocabulary, 3.0, 0.0, 31);
+    std::vector<kldiv::bfloat16> pb, qb;
+    std::vector<kldiv::float16> ph, qh;
+    std::vector<float> pw, qw, pwh, qwh;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        pb.emplace_back(p[i]);
+        qb.emplace_back(q[i]);
+        ph.emplace_back(p[i]);
+        qh.emplace_back(q[i]);
+        pw.push_back(static_cast<float>(pb.back()));
+        qw.push_back(static_cast<float>(qb.back()));
+        pwh.push_back(static_cast<float>(ph.back()));
+        qwh.push_back(static_cast<float>(qh.back()));
+    }
+    kldiv::row_options options;
+    options.beta = 0.3;
+    std::vector<float> got(rows), want(rows), grad(rows * vocabulary), want_grad(rows * vocabulary);
+    kldiv::kl_divergence_rows(std::span<const kldiv::bfloat16>(pb), std::span<const kldiv::bfloat16>(qb), vocabulary,
+                              std::span<float>(got));
+    kldiv::kl_divergence_rows(pw, qw, vocabulary, want);
+    CHECK(got == want);
+    kldiv::js_divergence_rows(std::span<const kldiv::float16>(ph), std::span<const kldiv::float16>(qh), vocabulary,
+                              std::span<float>(got), options, kldiv::row_gradients<float>{{}, grad});
+    kldiv::js_divergence_rows(std::span<const float>(pwh), std::span<const float>(qwh), vocabulary,
+                              std::span<float>(want), options, kldiv::row_gradients<float>{{}, want_grad});
+    CHECK(got == want);
+    CHECK(grad == want_grad);
+    // Mean with a mask: gradient rows scaled by 1/count, masked row zero.
+    const std::vector<std::uint8_t> mask{1, 0, 1};
+    options.mask = mask;
+    options.reduction = kldiv::row_reduction::mean;
+    std::vector<float> mean(1);
+    kldiv::scaled_js_divergence_rows(std::span<const kldiv::bfloat16>(pb), std::span<const kldiv::bfloat16>(qb),
+                                     vocabulary, std::span<float>(mean), options, kldiv::row_gradients<float>{grad, {}});
+    std::vector<float> per_row(rows);
+    options.mask = {};
+    options.reduction = kldiv::row_reduction::none;
+    kldiv::scaled_js_divergence_rows(std::span<const float>(pw), std::span<const float>(qw), vocabulary,
+                                     std::span<float>(per_row), options, kldiv::row_gradients<float>{want_grad, {}});
+    CHECK(std::fabs(mean[0] - (per_row[0] + per_row[2]) / 2) <= 1e-6f * mean[0]);
+    CHECK(grad[vocabulary + 5] == 0.0f);
+    CHECK(grad[5] == want_grad[5] * 0.5f);
+    std::vector<kldiv::bfloat16> bad = pb;
+    bad[vocabulary + 2] = kldiv::bfloat16(std::numeric_limits<float>::infinity());
+    options = {};
+    CHECK_THROWS_WITH(kldiv::kl_divergence_rows(std::span<const kldiv::bfloat16>(bad),
+                                                std::span<const kldiv::bfloat16>(qb), vocabulary,
+                                                std::span<float>(got), options),
+                      Catch::Contains("p logits row 1[2] is +inf"));
+}
