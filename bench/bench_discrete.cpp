@@ -3,7 +3,11 @@
 #include <benchmark/benchmark.h>
 
 #include <cmath>
+#include <kldiv/discrete/half_precision_rows.hpp>
+#include <kldiv/discrete/js_divergence.hpp>
 #include <kldiv/discrete/logits.hpp>
+#include <kldiv/discrete/row_gradients.hpp>
+#include <kldiv/discrete/topk.hpp>
 #include <kldiv/discrete/measures.hpp>
 #include <numeric>
 #include <random>
@@ -159,6 +163,99 @@ void logits_rows_naive(benchmark::State& state) {  // two-pass log-softmax into 
 
 }  // namespace
 
+
+// Issue 18's row functions on the same matrices as logits_rows_kldiv (unchecked, float).
+void js_rows_kldiv(benchmark::State& state) {
+    const logit_matrices matrices(state);
+    std::vector<float> out(matrices.rows);
+    for (auto _ : state) {
+        kldiv::unchecked::js_divergence_rows<float>(matrices.a, matrices.b, matrices.vocabulary, out);
+        benchmark::DoNotOptimize(out.data());
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(matrices.rows * matrices.vocabulary));
+}
+
+void js_rows_with_gradient(benchmark::State& state) {  // value + ∂/∂q (the student side)
+    const logit_matrices matrices(state);
+    std::vector<float> out(matrices.rows), grad(matrices.a.size());
+    const kldiv::row_options options;
+    const kldiv::row_gradients<float> gradients{{}, grad};
+    for (auto _ : state) {
+        kldiv::unchecked::js_divergence_rows<float>(matrices.a, matrices.b, matrices.vocabulary, out, options,
+                                                    gradients);
+        benchmark::DoNotOptimize(grad.data());
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(matrices.rows * matrices.vocabulary));
+}
+
+void kl_rows_with_gradient(benchmark::State& state) {
+    const logit_matrices matrices(state);
+    std::vector<float> out(matrices.rows), grad(matrices.a.size());
+    const kldiv::row_options options;
+    const kldiv::row_gradients<float> gradients{{}, grad};
+    for (auto _ : state) {
+        kldiv::unchecked::kl_divergence_rows<float>(matrices.a, matrices.b, matrices.vocabulary, out, options,
+                                                    gradients);
+        benchmark::DoNotOptimize(grad.data());
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(matrices.rows * matrices.vocabulary));
+}
+
+void topk_rows_kldiv(benchmark::State& state) {  // dense vs dense, the teacher's top-64 + tail
+    const logit_matrices matrices(state);
+    std::vector<float> out(matrices.rows);
+    for (auto _ : state) {
+        kldiv::unchecked::kl_divergence_topk_rows<float>(matrices.a, matrices.b, matrices.vocabulary, 64,
+                                                         kldiv::topk_support::teacher, out);
+        benchmark::DoNotOptimize(out.data());
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(matrices.rows * matrices.vocabulary));
+}
+
+void kl_rows_bf16(benchmark::State& state) {  // bfloat16 storage, widened per row to the float path
+    const logit_matrices matrices(state);
+    std::vector<kldiv::bfloat16> a, b;
+    for (std::size_t i = 0; i < matrices.a.size(); ++i) {
+        a.emplace_back(matrices.a[i]);
+        b.emplace_back(matrices.b[i]);
+    }
+    std::vector<float> out(matrices.rows);
+    for (auto _ : state) {
+        kldiv::kl_divergence_rows(std::span<const kldiv::bfloat16>(a), std::span<const kldiv::bfloat16>(b),
+                                  matrices.vocabulary, std::span<float>(out));
+        benchmark::DoNotOptimize(out.data());
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(matrices.rows * matrices.vocabulary));
+}
+
+void js_rows_naive(benchmark::State& state) {  // two-pass log-softmax into temporaries, then the textbook JSD
+    const logit_matrices matrices(state);
+    const std::size_t rows = matrices.rows, vocabulary = matrices.vocabulary;
+    std::vector<float> out(rows), la(vocabulary), lb(vocabulary);
+    const auto log_softmax = [&](const float* x, std::vector<float>& y) {
+        float m = x[0];
+        for (std::size_t i = 0; i < vocabulary; ++i) m = std::max(m, x[i]);
+        float s = 0;
+        for (std::size_t i = 0; i < vocabulary; ++i) s += std::exp(x[i] - m);
+        const float log_s = std::log(s);
+        for (std::size_t i = 0; i < vocabulary; ++i) y[i] = x[i] - m - log_s;
+    };
+    for (auto _ : state) {
+        for (std::size_t r = 0; r < rows; ++r) {
+            log_softmax(&matrices.a[r * vocabulary], la);
+            log_softmax(&matrices.b[r * vocabulary], lb);
+            float total = 0;
+            for (std::size_t i = 0; i < vocabulary; ++i) {
+                const float p = std::exp(la[i]), q = std::exp(lb[i]), log_m = std::log(0.5f * p + 0.5f * q);
+                total += 0.5f * p * (la[i] - log_m) + 0.5f * q * (lb[i] - log_m);
+            }
+            out[r] = total;
+        }
+        benchmark::DoNotOptimize(out.data());
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(rows * vocabulary));
+}
+
 BENCHMARK(kl_kldiv<double>)->RangeMultiplier(16)->Range(4096, 16 << 20);
 BENCHMARK(kl_kldiv_checked<double>)->Arg(4096)->Arg(65536);
 BENCHMARK(kl_naive<double>)->RangeMultiplier(16)->Range(4096, 16 << 20);
@@ -178,5 +275,12 @@ BENCHMARK(entropy_naive<float>)->Arg(4096);
 BENCHMARK(logits_rows_kldiv)->Args({64, 32000})->Args({4096, 32000})->Unit(benchmark::kMillisecond);
 BENCHMARK(logits_rows_kldiv_checked)->Args({64, 32000})->Unit(benchmark::kMillisecond);
 BENCHMARK(logits_rows_naive)->Args({64, 32000})->Args({4096, 32000})->Unit(benchmark::kMillisecond);
+
+BENCHMARK(js_rows_kldiv)->Args({64, 32000})->Args({4096, 32000})->Unit(benchmark::kMillisecond);
+BENCHMARK(js_rows_with_gradient)->Args({64, 32000})->Unit(benchmark::kMillisecond);
+BENCHMARK(kl_rows_with_gradient)->Args({64, 32000})->Unit(benchmark::kMillisecond);
+BENCHMARK(topk_rows_kldiv)->Args({64, 32000})->Unit(benchmark::kMillisecond);
+BENCHMARK(kl_rows_bf16)->Args({64, 32000})->Args({4096, 32000})->Unit(benchmark::kMillisecond);
+BENCHMARK(js_rows_naive)->Args({64, 32000})->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

@@ -6,6 +6,7 @@
 #include "kldiv/core/config.hpp"
 #include "kldiv/core/error.hpp"
 #include "kldiv/core/execution.hpp"
+#include "kldiv/core/half_precision.hpp"
 #include "kldiv/core/expm1mx.hpp"
 #include "kldiv/core/log1pmx.hpp"
 #include "kldiv/core/log_gamma_bregman.hpp"

@@ -3,7 +3,12 @@
 #pragma once
 
 #include "kldiv/discrete/coding.hpp"
+#include "kldiv/discrete/half_precision_rows.hpp"
+#include "kldiv/discrete/js_divergence.hpp"
 #include "kldiv/discrete/logits.hpp"
 #include "kldiv/discrete/measures.hpp"
+#include "kldiv/discrete/row_gradients.hpp"
+#include "kldiv/discrete/row_options.hpp"
+#include "kldiv/discrete/topk.hpp"
 #include "kldiv/discrete/units.hpp"
 #include "kldiv/discrete/vector_input.hpp"

@@ -15,6 +15,7 @@
 #include "kldiv/core/execution.hpp"
 #include "kldiv/core/expm1mx.hpp"
 #include "kldiv/core/summation.hpp"
+#include "kldiv/discrete/row_options.hpp"
 #include "kldiv/discrete/units.hpp"
 #include "kldiv/discrete/vector_input.hpp"
 #include "kldiv/simd/discrete_kernel.hpp"
@@ -37,62 +38,77 @@ template <real_vector R>
 
 namespace detail {
 
-/// log Σ exp(aᵢ) of one row in A, plus its maximum (−inf for a row of −inf).
+/// log Σ exp(aᵢ/τ) of one row in A, plus its maximum (−inf for a row of −inf); τ is the
+/// temperature (1: the logits as given; aᵢ/τ is one correctly rounded division in A).
 template <class A, class T>
 struct row_normalizer {
     A max;
-    A log_sum;  // log Σ exp(aᵢ − max) ≥ 0
+    A log_sum;  // log Σ exp(aᵢ/τ − max) ≥ 0
+    A temperature;
 
-    explicit row_normalizer(std::span<const T> a) noexcept : max(-std::numeric_limits<A>::infinity()), log_sum(0) {
-        for (const T v : a) max = std::fmax(max, static_cast<A>(v));
+    explicit row_normalizer(std::span<const T> a, A tau = A(1)) noexcept
+        : max(-std::numeric_limits<A>::infinity()), log_sum(0), temperature(tau) {
+        for (const T v : a) max = std::fmax(max, value(v));
         if (std::isinf(max)) return;
         compensated_sum<A> sum;
-        for (const T v : a) sum.add(std::exp(static_cast<A>(v) - max));
+        for (const T v : a) sum.add(std::exp(value(v) - max));
         log_sum = std::log(sum.value());
     }
-    /// log pᵢ = aᵢ − max − log_sum.
-    [[nodiscard]] A log_probability(T v) const noexcept { return (static_cast<A>(v) - max) - log_sum; }
+    /// The logit at the row's temperature, aᵢ/τ.
+    [[nodiscard]] A value(T v) const noexcept {
+        return temperature == A(1) ? static_cast<A>(v) : static_cast<A>(v) / temperature;
+    }
+    /// log pᵢ = aᵢ/τ − max − log_sum.
+    [[nodiscard]] A log_probability(T v) const noexcept { return (value(v) - max) - log_sum; }
 };
 
-/// KL(softmax(a) ‖ softmax(b)) in nats = Σ_{pᵢ>0} pᵢ·φ(dᵢ − c) + Σ_{pᵢ=0} qᵢ, with dᵢ = bᵢ − aᵢ
-/// and c = logsumexp(b) − logsumexp(a) (every term ≥ 0). When p and q have the same support and
-/// every |dᵢ| ≤ 1 (nearly equal rows), c = log1p(Σ pᵢ·expm1(dᵢ)), so that dᵢ − c keeps its digits
-/// however small the KL; otherwise c is the difference of the two log-sum-exps.
+/// c = log Σ exp(bᵢ/τ) − log Σ exp(aᵢ/τ), the shift with log qᵢ − log pᵢ = (bᵢ − aᵢ)/τ − c. When
+/// p and q have the same support and every |bᵢ − aᵢ|/τ ≤ 1 (nearly equal rows),
+/// c = log1p(Σ pᵢ·expm1(dᵢ)) with dᵢ = (bᵢ − aᵢ)/τ, so that dᵢ − c keeps its digits however close
+/// the rows are; otherwise the difference of the two log-sum-exps. Adds Σ_{pᵢ=0} qᵢ to
+/// q_where_p_is_zero when given.
 template <class A, class T>
-A logits_kl_nats(std::span<const T> a, std::span<const T> b) noexcept {
+A logits_shift(std::span<const T> a, std::span<const T> b, const row_normalizer<A, T>& na,
+               const row_normalizer<A, T>& nb, compensated_sum<A>* q_where_p_is_zero = nullptr) noexcept {
     constexpr A minus_inf = -std::numeric_limits<A>::infinity();
-    const row_normalizer<A, T> na(a);
-    const row_normalizer<A, T> nb(b);
-    if (std::isnan(na.max) || std::isnan(nb.max)) return std::numeric_limits<A>::quiet_NaN();
     A largest_difference = 0;
-    compensated_sum<A> q_where_p_is_zero;
     for (std::size_t i = 0; i < a.size(); ++i) {
         if (static_cast<A>(a[i]) == minus_inf) {
             if (static_cast<A>(b[i]) != minus_inf) {
                 largest_difference = std::numeric_limits<A>::infinity();
-                q_where_p_is_zero.add(std::exp(nb.log_probability(b[i])));
+                if (q_where_p_is_zero) q_where_p_is_zero->add(std::exp(nb.log_probability(b[i])));
             }
             continue;
         }
-        largest_difference = std::fmax(largest_difference, std::fabs(static_cast<A>(b[i]) - static_cast<A>(a[i])));
+        largest_difference = std::fmax(largest_difference, std::fabs(nb.value(b[i]) - na.value(a[i])));
     }
-    A c;
     if (largest_difference <= A(1)) {
         compensated_sum<A> shift;
         for (std::size_t i = 0; i < a.size(); ++i) {
             const A pi = std::exp(na.log_probability(a[i]));
-            if (pi > A(0)) shift.add(pi * std::expm1(static_cast<A>(b[i]) - static_cast<A>(a[i])));
+            if (pi > A(0)) shift.add(pi * std::expm1(nb.value(b[i]) - na.value(a[i])));
         }
-        c = std::log1p(shift.value());
-    } else {
-        c = (nb.max + nb.log_sum) - (na.max + na.log_sum);
+        return std::log1p(shift.value());
     }
+    return (nb.max + nb.log_sum) - (na.max + na.log_sum);
+}
+
+/// KL(softmax(a/τ) ‖ softmax(b/τ)) in nats = Σ_{pᵢ>0} pᵢ·φ(dᵢ − c) + Σ_{pᵢ=0} qᵢ, with
+/// dᵢ = (bᵢ − aᵢ)/τ and c from logits_shift (every term ≥ 0).
+template <class A, class T>
+A logits_kl_nats(std::span<const T> a, std::span<const T> b, A tau = A(1)) noexcept {
+    constexpr A minus_inf = -std::numeric_limits<A>::infinity();
+    const row_normalizer<A, T> na(a, tau);
+    const row_normalizer<A, T> nb(b, tau);
+    if (std::isnan(na.max) || std::isnan(nb.max)) return std::numeric_limits<A>::quiet_NaN();
+    compensated_sum<A> q_where_p_is_zero;
+    const A c = logits_shift(a, b, na, nb, &q_where_p_is_zero);
     compensated_sum<A> kl;
     for (std::size_t i = 0; i < a.size(); ++i) {
         if (static_cast<A>(a[i]) == minus_inf) continue;  // counted in q_where_p_is_zero
         const A log_p = na.log_probability(a[i]);
         const A pi = std::exp(log_p);
-        const A l = (static_cast<A>(b[i]) - static_cast<A>(a[i])) - c;
+        const A l = (nb.value(b[i]) - na.value(a[i])) - c;
         if (l > A(40))  // pᵢ·φ(l) = qᵢ − pᵢ − pᵢ·l, finite even where pᵢ underflows or eˡ overflows
             kl.add((std::exp(log_p + l) - pi) - pi * l);
         else if (pi > A(0))
@@ -101,11 +117,11 @@ A logits_kl_nats(std::span<const T> a, std::span<const T> b) noexcept {
     return kl.value() + q_where_p_is_zero.value();
 }
 
-/// −Σ pᵢ log pᵢ with log pᵢ from the row's log-sum-exp: every term ≥ 0.
+/// −Σ pᵢ log qᵢ (at temperature τ) with log pᵢ, log qᵢ from the row's log-sum-exp: every term ≥ 0.
 template <class A, class T>
-A logits_cross_entropy_nats(std::span<const T> a, std::span<const T> b) noexcept {
-    const row_normalizer<A, T> na(a);
-    const row_normalizer<A, T> nb(b);
+A logits_cross_entropy_nats(std::span<const T> a, std::span<const T> b, A tau = A(1)) noexcept {
+    const row_normalizer<A, T> na(a, tau);
+    const row_normalizer<A, T> nb(b, tau);
     compensated_sum<A> total;
     for (std::size_t i = 0; i < a.size(); ++i) {
         const A pi = std::exp(na.log_probability(a[i]));
@@ -139,6 +155,18 @@ void check_rows(std::string_view function, std::size_t p_size, std::size_t q_siz
     if (out_size != p_size / vocabulary)
         fail(function, "the output holds " + std::to_string(out_size) + " values but there are " +
                            std::to_string(p_size / vocabulary) + " rows");
+}
+
+/// Validates every unmasked row of two logit matrices (the message names the row and index).
+template <class T>
+void check_logit_rows(std::string_view function, std::span<const T> p_logits, std::span<const T> q_logits,
+                      std::size_t vocabulary, const row_options& options) {
+    const std::size_t rows = p_logits.size() / vocabulary;
+    for (std::size_t row = 0; row < rows; ++row) {
+        if (!row_selected(options, row)) continue;
+        check_logits(function, "p logits row " + std::to_string(row), p_logits.subspan(row * vocabulary, vocabulary));
+        check_logits(function, "q logits row " + std::to_string(row), q_logits.subspan(row * vocabulary, vocabulary));
+    }
 }
 
 }  // namespace detail
@@ -196,6 +224,54 @@ void entropy_rows(std::span<const T> logits, std::size_t vocabulary, std::span<T
     for (std::size_t row = 0; row < out.size(); ++row)
         out[row] = static_cast<T>(unit.from_nats(
             detail::logits_cross_entropy_nats<accumulator_t<T>>(row_of(row).values, row_of(row).values)));
+}
+
+/// Row-wise KL with options (temperature, mask, reduction) without validation; see
+/// kldiv::kl_divergence_rows.
+template <real T>
+void kl_divergence_rows(std::span<const T> p_logits, std::span<const T> q_logits, std::size_t vocabulary,
+                        std::span<T> out, const row_options& options, information_unit unit = nats) noexcept {
+    using A = accumulator_t<T>;
+    const std::size_t rows = vocabulary == 0 ? 0 : p_logits.size() / vocabulary;
+    const bool plain = options.temperature == 1.0;
+    if (plain && options.mask.empty() && options.reduction == row_reduction::none)
+        return unchecked::kl_divergence_rows(p_logits, q_logits, vocabulary, out, unit);
+    detail::reduce_rows<T, A>(
+        options, rows, out,
+        [&](std::size_t row) -> A {
+            const auto p_row = p_logits.subspan(row * vocabulary, vocabulary);
+            const auto q_row = q_logits.subspan(row * vocabulary, vocabulary);
+            if (plain) {  // the lane kernel for float rows
+                T value = 0;
+                unchecked::kl_divergence_rows(p_row, q_row, vocabulary, std::span<T>(&value, 1), nats);
+                return static_cast<A>(value);
+            }
+            return detail::logits_kl_nats<A, T>(p_row, q_row, static_cast<A>(options.temperature));
+        },
+        [&](A nats_value) { return unit.from_nats(nats_value); });
+}
+/// Row-wise entropy with options without validation; see kldiv::entropy_rows.
+template <real T>
+void entropy_rows(std::span<const T> logits, std::size_t vocabulary, std::span<T> out, const row_options& options,
+                  information_unit unit = nats) noexcept {
+    using A = accumulator_t<T>;
+    const std::size_t rows = vocabulary == 0 ? 0 : logits.size() / vocabulary;
+    const bool plain = options.temperature == 1.0;
+    if (plain && options.mask.empty() && options.reduction == row_reduction::none)
+        return unchecked::entropy_rows(logits, vocabulary, out, unit);
+    detail::reduce_rows<T, A>(
+        options, rows, out,
+        [&](std::size_t row) -> A {
+            const auto row_logits = logits.subspan(row * vocabulary, vocabulary);
+            if (plain) {
+                T value = 0;
+                unchecked::entropy_rows(row_logits, vocabulary, std::span<T>(&value, 1), nats);
+                return static_cast<A>(value);
+            }
+            return detail::logits_cross_entropy_nats<A, T>(row_logits, row_logits,
+                                                           static_cast<A>(options.temperature));
+        },
+        [&](A nats_value) { return unit.from_nats(nats_value); });
 }
 
 template <real T>
@@ -286,6 +362,59 @@ void entropy_rows(std::span<const T> logits, std::size_t vocabulary, std::span<T
         detail::check_logits("entropy_rows", "logits row " + std::to_string(row), row_logits);
         unchecked::entropy_rows(row_logits, vocabulary, out.subspan(row, 1), unit);
     }
+}
+
+/// kl_divergence_rows with row_options: both sides' logits divided by options.temperature τ
+/// before the softmax, options.mask skipping rows (not read; NaN per row), and the per-row values
+/// or their compensated sum or mean over the unmasked rows (options.reduction; out.size() is 1
+/// then). The direction is as above: KL(softmax(p_row/τ)‖softmax(q_row/τ)); for the reverse KL
+/// swap the two matrices. Accuracy as kl_divergence of logits (τ ≠ 1 runs the scalar path in
+/// double for float input). Throws as above, also for τ not positive and finite or a mask of the
+/// wrong length; every unmasked row is validated before anything is written.
+template <real T>
+void kl_divergence_rows(std::span<const T> p_logits, std::span<const T> q_logits, std::size_t vocabulary,
+                        std::span<T> out, const row_options& options, information_unit unit = nats) {
+    detail::check_row_shapes("kl_divergence_rows", p_logits.size(), q_logits.size(), vocabulary, out.size(), options,
+                             false);
+    detail::check_logit_rows("kl_divergence_rows", p_logits, q_logits, vocabulary, options);
+    unchecked::kl_divergence_rows(p_logits, q_logits, vocabulary, out, options, unit);
+}
+
+/// entropy_rows with row_options (temperature, mask, reduction) as kl_divergence_rows with
+/// options; the entropy of softmax(row/τ).
+template <real T>
+void entropy_rows(std::span<const T> logits, std::size_t vocabulary, std::span<T> out, const row_options& options,
+                  information_unit unit = nats) {
+    detail::check_row_shapes("entropy_rows", logits.size(), logits.size(), vocabulary, out.size(), options, false);
+    const std::size_t rows = logits.size() / vocabulary;
+    for (std::size_t row = 0; row < rows; ++row) {
+        if (!detail::row_selected(options, row)) continue;
+        detail::check_logits("entropy_rows", "logits row " + std::to_string(row),
+                             logits.subspan(row * vocabulary, vocabulary));
+    }
+    unchecked::entropy_rows(logits, vocabulary, out, options, unit);
+}
+
+/// kl_divergence_rows with options for any real_vector inputs and contiguous output.
+template <real_vector P, real_vector Q, class Out>
+requires(!std::is_same_v<P, std::span<const vector_value_t<P>>>) void kl_divergence_rows(
+    const P& p_logits, const Q& q_logits, std::size_t vocabulary, Out& out, const row_options& options,
+    information_unit unit = nats) {
+    using T = vector_value_t<P>;
+    static_assert(std::is_same_v<T, vector_value_t<Q>>, "kldiv::kl_divergence_rows: p and q element types differ");
+    kl_divergence_rows(as_span(p_logits), as_span(q_logits), vocabulary,
+                       std::span<T>(out.data(), static_cast<std::size_t>(out.size())), options, unit);
+}
+
+/// entropy_rows with options for any real_vector input and contiguous output.
+template <real_vector P, class Out>
+requires(!std::is_same_v<P, std::span<const vector_value_t<P>>>) void entropy_rows(const P& logits,
+                                                                                   std::size_t vocabulary, Out& out,
+                                                                                   const row_options& options,
+                                                                                   information_unit unit = nats) {
+    using T = vector_value_t<P>;
+    entropy_rows(as_span(logits), vocabulary, std::span<T>(out.data(), static_cast<std::size_t>(out.size())), options,
+                 unit);
 }
 
 /// kl_divergence_rows for any real_vector inputs (std::vector, Eigen row-major storage, ...) and

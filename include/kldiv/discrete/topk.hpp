@@ -1,0 +1,360 @@
+// Top-k KL with its tail: KL between the two distributions coarsened to (the k support outcomes +
+// one tail bucket), row-wise. A true KL (≥ 0, ≤ the full KL by data processing), unlike the
+// truncated sum over the top-k outcomes, which can be negative.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "kldiv/core/expm1mx.hpp"
+#include "kldiv/core/summation.hpp"
+#include "kldiv/discrete/js_divergence.hpp"
+#include "kldiv/discrete/logits.hpp"
+#include "kldiv/discrete/row_gradients.hpp"
+#include "kldiv/discrete/row_options.hpp"
+#include "kldiv/discrete/units.hpp"
+
+namespace kldiv {
+
+/// Which outcomes keep their own bucket when both sides are dense logits (the rest share the tail).
+enum class topk_support {
+    teacher,        ///< the k largest logits of p (the first matrix)
+    student,        ///< the k largest logits of q (the second matrix)
+    union_of_both,  ///< the union of both (between k and 2k outcomes)
+};
+
+namespace detail {
+
+template <class A>
+constexpr A minus_infinity() noexcept {
+    return -std::numeric_limits<A>::infinity();
+}
+
+/// One outcome of the support: log pᵢ and dᵢ = log qᵢ − log pᵢ (log qᵢ where pᵢ = 0).
+template <class A>
+struct support_entry {
+    std::size_t index;
+    A log_p, log_q, d;
+};
+
+/// The indices of the k largest values of row (ties: the lower index), appended to indices.
+template <class T>
+void append_topk(std::span<const T> row, std::size_t k, std::vector<std::pair<T, std::size_t>>& heap,
+                 std::vector<std::size_t>& indices) {
+    heap.clear();
+    // A min-heap of the k best so far, "better" = larger value, then lower index.
+    const auto better = [](const std::pair<T, std::size_t>& x, const std::pair<T, std::size_t>& y) {
+        return x.first > y.first || (x.first == y.first && x.second < y.second);
+    };
+    for (std::size_t i = 0; i < row.size(); ++i) {
+        const std::pair<T, std::size_t> candidate{row[i], i};
+        if (heap.size() < k) {
+            heap.push_back(candidate);
+            std::push_heap(heap.begin(), heap.end(), better);
+        } else if (better(candidate, heap.front())) {
+            std::pop_heap(heap.begin(), heap.end(), better);
+            heap.back() = candidate;
+            std::push_heap(heap.begin(), heap.end(), better);
+        }
+    }
+    for (const auto& entry : heap) indices.push_back(entry.second);
+}
+
+/// Coarsened KL(P̃‖Q̃) of one row over the support (sorted by index) and the tail, plus the
+/// gradients. p_row is the dense p row (empty for a sparse p, whose tail mass is then
+/// −expm1(log-sum-exp of the kept log-probs)); q_row the dense q row with its normalizer.
+///   value = Σ_S pᵢφ(dᵢ) + P_T·φ(u_T),   u_T = log(Q_T/P_T) = log1p(−Σ_S pᵢ·expm1(dᵢ)/P_T),
+/// every term ≥ 0 (a bucket with pᵢ = 0 contributes qᵢ). Gradients (times scale/τ): ∂/∂q_logitᵢ =
+/// qᵢ − pᵢ on the support, qᵢ(1 − P_T/Q_T) in the tail; ∂/∂p_logitᵢ = pᵢ(log(p̃/q̃) − KL) of its bucket.
+template <class A, class T>
+A coarsened_kl_row(std::span<support_entry<A>> support, std::span<const T> p_row, const row_normalizer<A, T>* np,
+                   std::span<const T> q_row, const row_normalizer<A, T>& nq, A tau, A scale, T* grad_p,
+                   T* grad_q) noexcept {
+    constexpr A minus_inf = -std::numeric_limits<A>::infinity();
+    // The tail masses: Q_T (and P_T for a dense p) summed directly over the complement of S.
+    compensated_sum<A> q_tail_sum, p_tail_sum;
+    {
+        std::size_t next = 0;
+        for (std::size_t i = 0; i < q_row.size(); ++i) {
+            if (next < support.size() && support[next].index == i) {
+                ++next;
+                continue;
+            }
+            q_tail_sum.add(std::exp(nq.log_probability(q_row[i])));
+            if (np != nullptr) p_tail_sum.add(std::exp(np->log_probability(p_row[i])));
+        }
+    }
+    const A q_tail = q_tail_sum.value();
+    A p_tail;
+    if (np != nullptr) {
+        p_tail = p_tail_sum.value();
+    } else {
+        A high = minus_inf;
+        for (const auto& e : support) high = std::max(high, e.log_p);
+        compensated_sum<A> kept;
+        if (high != minus_inf)
+            for (const auto& e : support) kept.add(std::exp(e.log_p - high));
+        const A log_kept = high == minus_inf ? minus_inf : high + std::log(kept.value());
+        p_tail = -std::expm1(log_kept);  // the tail as one bucket: never 1 − Σ, never clamped
+    }
+    compensated_sum<A> kl, shift;  // shift = Σ_S (qᵢ − pᵢ) = P_T − Q_T
+    for (const auto& e : support) {
+        if (e.log_p == minus_inf) {
+            const A q = std::exp(e.log_q);
+            kl.add(q);
+            shift.add(q);
+        } else {
+            kl.add(weighted_bregman(e.log_p, e.d));
+            shift.add(std::exp(e.log_p) * std::expm1(e.d));
+        }
+    }
+    A tail_log_ratio = 0;  // u_T = log(Q_T/P_T)
+    if (p_tail > A(0)) {
+        const A x = -shift.value() / p_tail;  // Q_T/P_T − 1 without subtracting two tails
+        tail_log_ratio = x >= A(-0.5) ? std::log1p(x) : std::log(q_tail) - std::log(p_tail);
+        kl.add(weighted_bregman(std::log(p_tail), tail_log_ratio));
+    } else {
+        kl.add(q_tail);  // P puts no mass in the tail: the bucket's term is Q_T
+    }
+    const A value = kl.value();
+    if (grad_p == nullptr && grad_q == nullptr) return value;
+    const A factor = scale / tau;
+    // 1 − P_T/Q_T = −expm1(−u_T); where P_T = 0 it is 1.
+    const A tail_q_factor = p_tail > A(0) ? -std::expm1(-tail_log_ratio) : A(1);
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < q_row.size(); ++i) {
+        const bool kept = next < support.size() && support[next].index == i;
+        if (kept) {
+            const auto& e = support[next++];
+            const A p = std::exp(e.log_p);
+            if (grad_q != nullptr)
+                grad_q[i] = static_cast<T>(factor * (e.log_p == minus_inf ? std::exp(e.log_q) : p * std::expm1(e.d)));
+            if (grad_p != nullptr) grad_p[i] = static_cast<T>(p > A(0) ? factor * p * (-e.d - value) : A(0));
+        } else {
+            if (grad_q != nullptr)
+                grad_q[i] = static_cast<T>(factor * std::exp(nq.log_probability(q_row[i])) * tail_q_factor);
+            if (grad_p != nullptr) {
+                const A p = std::exp(np->log_probability(p_row[i]));
+                grad_p[i] = static_cast<T>(p > A(0) ? factor * p * (-tail_log_ratio - value) : A(0));
+            }
+        }
+    }
+    return value;
+}
+
+template <class T, class I>
+void topk_sparse_rows(std::span<const I> p_indices, std::span<const T> p_log_probs, std::size_t k,
+                      std::span<const T> q_logits, std::size_t vocabulary, std::span<T> out,
+                      const row_options& options, const row_gradients<T>& gradients, information_unit unit) {
+    using A = accumulator_t<T>;
+    const std::size_t rows = vocabulary == 0 ? 0 : q_logits.size() / vocabulary;
+    const A tau = static_cast<A>(options.temperature);
+    const A scale = gradient_scale<A>(options, rows, unit);
+    std::vector<support_entry<A>> support;
+    support.reserve(k);
+    zero_masked_gradient_rows(options, rows, vocabulary, gradients);
+    reduce_rows<T, A>(
+        options, rows, out,
+        [&](std::size_t row) -> A {
+            const auto q_row = q_logits.subspan(row * vocabulary, vocabulary);
+            const row_normalizer<A, T> nq(q_row, tau);
+            support.clear();
+            for (std::size_t j = 0; j < k; ++j) {
+                const auto index = static_cast<std::size_t>(p_indices[row * k + j]);
+                const A log_p = static_cast<A>(p_log_probs[row * k + j]);
+                const A log_q = nq.log_probability(q_row[index]);
+                support.push_back({index, log_p, log_q, log_q - log_p});
+            }
+            std::sort(support.begin(), support.end(), [](const auto& x, const auto& y) { return x.index < y.index; });
+            T* grad_q = gradients.q_logits.empty() ? nullptr : gradients.q_logits.data() + row * vocabulary;
+            return coarsened_kl_row<A, T>(support, {}, nullptr, q_row, nq, tau, scale, nullptr, grad_q);
+        },
+        [&](A nats_value) { return unit.from_nats(nats_value); });
+}
+
+template <class T>
+void topk_dense_rows(std::span<const T> p_logits, std::span<const T> q_logits, std::size_t vocabulary, std::size_t k,
+                     topk_support which, std::span<T> out, const row_options& options,
+                     const row_gradients<T>& gradients, information_unit unit) {
+    using A = accumulator_t<T>;
+    const std::size_t rows = vocabulary == 0 ? 0 : p_logits.size() / vocabulary;
+    const A tau = static_cast<A>(options.temperature);
+    const A scale = gradient_scale<A>(options, rows, unit);
+    const std::size_t kept = std::min(k, vocabulary);
+    std::vector<std::pair<T, std::size_t>> heap;
+    std::vector<std::size_t> indices;
+    std::vector<support_entry<A>> support;
+    heap.reserve(kept);
+    indices.reserve(2 * kept);
+    support.reserve(2 * kept);
+    zero_masked_gradient_rows(options, rows, vocabulary, gradients);
+    reduce_rows<T, A>(
+        options, rows, out,
+        [&](std::size_t row) -> A {
+            const auto p_row = p_logits.subspan(row * vocabulary, vocabulary);
+            const auto q_row = q_logits.subspan(row * vocabulary, vocabulary);
+            const row_normalizer<A, T> np(p_row, tau), nq(q_row, tau);
+            if (std::isnan(np.max) || std::isnan(nq.max)) return std::numeric_limits<A>::quiet_NaN();
+            const A c = logits_shift(p_row, q_row, np, nq);
+            indices.clear();
+            if (which != topk_support::student) append_topk(p_row, kept, heap, indices);
+            if (which != topk_support::teacher) append_topk(q_row, kept, heap, indices);
+            std::sort(indices.begin(), indices.end());
+            indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
+            support.clear();
+            for (const std::size_t i : indices) {
+                const A log_p = np.log_probability(p_row[i]), log_q = nq.log_probability(q_row[i]);
+                // dᵢ from the logits' difference and the exact shift: keeps its digits when p ≈ q.
+                const A d = log_p == minus_infinity<A>() || log_q == minus_infinity<A>()
+                                ? log_q - log_p
+                                : (nq.value(q_row[i]) - np.value(p_row[i])) - c;
+                support.push_back({i, log_p, log_q, d});
+            }
+            T* grad_p = gradients.p_logits.empty() ? nullptr : gradients.p_logits.data() + row * vocabulary;
+            T* grad_q = gradients.q_logits.empty() ? nullptr : gradients.q_logits.data() + row * vocabulary;
+            return coarsened_kl_row<A, T>(support, p_row, &np, q_row, nq, tau, scale, grad_p, grad_q);
+        },
+        [&](A nats_value) { return unit.from_nats(nats_value); });
+}
+
+template <class T>
+void check_topk_dense(std::string_view function, std::span<const T> p_logits, std::span<const T> q_logits,
+                      std::size_t vocabulary, std::size_t k, std::size_t out_size, const row_options& options,
+                      const row_gradients<T>& gradients) {
+    check_row_shapes(function, p_logits.size(), q_logits.size(), vocabulary, out_size, options, false);
+    if (k == 0) fail(function, "k must be at least 1", k);
+    if (k > vocabulary) fail(function, "k exceeds the vocabulary " + std::to_string(vocabulary), k);
+    check_row_gradients(function, gradients, p_logits.size(), q_logits.size());
+    check_logit_rows(function, p_logits, q_logits, vocabulary, options);
+}
+
+template <class T, class I>
+void check_topk_sparse(std::string_view function, std::span<const I> p_indices, std::span<const T> p_log_probs,
+                       std::size_t k, std::span<const T> q_logits, std::size_t vocabulary, std::size_t out_size,
+                       const row_options& options, const row_gradients<T>& gradients) {
+    if (vocabulary == 0) fail(function, "the vocabulary (row length) must be positive", vocabulary);
+    if (k == 0) fail(function, "k must be at least 1", k);
+    if (k > vocabulary) fail(function, "k exceeds the vocabulary " + std::to_string(vocabulary), k);
+    if (q_logits.size() % vocabulary != 0)
+        fail(function, "the q matrix size is not a multiple of the vocabulary " + std::to_string(vocabulary),
+             q_logits.size());
+    const std::size_t rows = q_logits.size() / vocabulary;
+    if (p_indices.size() != rows * k || p_log_probs.size() != rows * k)
+        fail(function, "p indices and log-probs must hold k = " + std::to_string(k) + " entries for each of the " +
+                           std::to_string(rows) + " rows",
+             p_indices.size() != rows * k ? p_indices.size() : p_log_probs.size());
+    if (out_size != row_output_size(options, rows))
+        fail(function, "the output holds " + std::to_string(out_size) + " values but " +
+                           std::to_string(row_output_size(options, rows)) + " are written");
+    check_row_options(function, options, rows, false);
+    if (!gradients.p_logits.empty())
+        fail(function, "a sparse p has no logits to differentiate: leave the p gradient empty",
+             gradients.p_logits.size());
+    check_row_gradients(function, gradients, q_logits.size(), q_logits.size());
+    std::vector<std::size_t> sorted(k);
+    for (std::size_t row = 0; row < rows; ++row) {
+        if (!row_selected(options, row)) continue;
+        const std::string name = "row " + std::to_string(row);
+        compensated_sum<double> kept;
+        for (std::size_t j = 0; j < k; ++j) {
+            const I index = p_indices[row * k + j];
+            if (std::cmp_less(index, 0) || std::cmp_greater_equal(index, vocabulary))
+                fail(function, "p index " + name + "[" + std::to_string(j) + "] is outside the vocabulary",
+                     static_cast<long long>(index));
+            sorted[j] = static_cast<std::size_t>(index);
+            const T log_p = p_log_probs[row * k + j];
+            if (std::isnan(log_p) || log_p > T(0))
+                fail(function, "p log-prob " + name + "[" + std::to_string(j) + "] is not a log-probability (NaN or > 0)",
+                     log_p);
+            kept.add(std::exp(static_cast<double>(log_p)));
+        }
+        std::sort(sorted.begin(), sorted.end());
+        const auto repeated = std::adjacent_find(sorted.begin(), sorted.end());
+        if (repeated != sorted.end())
+            fail(function, "p indices " + name + " repeat an index", static_cast<unsigned long long>(*repeated));
+        const double tolerance = 4.0 * static_cast<double>(k) * std::numeric_limits<T>::epsilon();
+        if (!(kept.value() <= 1.0 + tolerance))
+            fail(function, "p probabilities " + name + " sum to more than 1", kept.value());
+        check_logits(function, "q logits " + name, q_logits.subspan(row * vocabulary, vocabulary));
+    }
+}
+
+}  // namespace detail
+
+namespace unchecked {
+
+/// kldiv::kl_divergence_topk_rows (sparse p) without validation.
+template <real T, std::integral I>
+void kl_divergence_topk_rows(std::span<const I> p_indices, std::span<const T> p_log_probs, std::size_t k,
+                             std::span<const T> q_logits, std::size_t vocabulary, std::span<T> out,
+                             const row_options& options = {}, const row_gradients<T>& gradients = {},
+                             information_unit unit = nats) {
+    detail::topk_sparse_rows(p_indices, p_log_probs, k, q_logits, vocabulary, out, options, gradients, unit);
+}
+
+/// kldiv::kl_divergence_topk_rows (dense p and q) without validation.
+template <real T>
+void kl_divergence_topk_rows(std::span<const T> p_logits, std::span<const T> q_logits, std::size_t vocabulary,
+                             std::size_t k, topk_support support, std::span<T> out, const row_options& options = {},
+                             const row_gradients<T>& gradients = {}, information_unit unit = nats) {
+    detail::topk_dense_rows(p_logits, q_logits, vocabulary, k, support, out, options, gradients, unit);
+}
+
+}  // namespace unchecked
+
+/// Top-k KL with its tail, from a sparse p: each row of p given as k indices (p_indices, rows × k,
+/// any integer type) and their log-probabilities (p_log_probs, rows × k, already normalised over
+/// the whole vocabulary, as distillation pipelines store a teacher's top-k), against dense q
+/// logits (rows × vocabulary). The value is KL(P̃‖Q̃) between the distributions coarsened to the k
+/// stored outcomes plus one tail bucket: P's tail mass is −expm1(log-sum-exp of the k log-probs)
+/// (never 1 − Σ, never clamped), Q's tail the sum of softmax(q_row/τ) outside the k outcomes.
+/// Direction: P (the sparse side) first. It is a true KL: ≥ 0 always and ≤ KL(P‖Q) of the full
+/// rows (data processing), unlike the truncated Σ pᵢ log(pᵢ/qᵢ) over the k outcomes. The
+/// temperature divides q's logits only (stored log-probs are taken as they are).
+/// Gradients: gradients.q_logits receives ∂/∂q_logits (gradients.p_logits must be empty).
+/// Accuracy: relative ≤ 1e-12 double, ≤ 1e-6 float (evaluated in double), every term ≥ 0.
+/// A stored log-prob of −inf is an outcome of p-probability 0 (its bucket contributes qᵢ); a kept
+/// mass that rounds to ≥ 1 leaves the tail empty (its term is then Q̃'s tail mass).
+/// Throws kldiv::domain_error (naming the row) for k = 0 or k > vocabulary, sizes that do not
+/// match rows × k / rows × vocabulary, indices outside [0, vocabulary) or repeated within a row,
+/// log-probs NaN or > 0 or summing beyond 1 + 4kε, bad q logits, or bad options.
+template <real T, std::integral I>
+void kl_divergence_topk_rows(std::span<const I> p_indices, std::span<const T> p_log_probs, std::size_t k,
+                             std::span<const T> q_logits, std::size_t vocabulary, std::span<T> out,
+                             const row_options& options = {}, const row_gradients<T>& gradients = {},
+                             information_unit unit = nats) {
+    detail::check_topk_sparse("kl_divergence_topk_rows", p_indices, p_log_probs, k, q_logits, vocabulary, out.size(),
+                              options, gradients);
+    unchecked::kl_divergence_topk_rows(p_indices, p_log_probs, k, q_logits, vocabulary, out, options, gradients, unit);
+}
+
+/// Top-k KL with its tail between two dense logit matrices (rows × vocabulary), P =
+/// softmax(p_row/τ) (the teacher, first), Q = softmax(q_row/τ): KL(P̃‖Q̃) over the support chosen
+/// by `support` (the teacher's k largest logits, the student's, or their union; ties go to the
+/// lower index) plus one tail bucket holding the rest, whose masses are summed directly over the
+/// outcomes outside the support (no cancellation, never negative). ≥ 0 and ≤ the full KL.
+/// Gradients: ∂/∂p_logits and/or ∂/∂q_logits with the support held fixed (it is piecewise
+/// constant in the logits). Accuracy: relative ≤ 1e-12 double, ≤ 1e-6 float, including nearly
+/// equal rows (dᵢ = log qᵢ − log pᵢ from the logits' difference and an exact shift).
+/// Throws as kl_divergence_rows, also for k = 0 or k > vocabulary or a gradient span of the
+/// wrong size.
+template <real T>
+void kl_divergence_topk_rows(std::span<const T> p_logits, std::span<const T> q_logits, std::size_t vocabulary,
+                             std::size_t k, topk_support support, std::span<T> out, const row_options& options = {},
+                             const row_gradients<T>& gradients = {}, information_unit unit = nats) {
+    detail::check_topk_dense("kl_divergence_topk_rows", p_logits, q_logits, vocabulary, k, out.size(), options,
+                             gradients);
+    unchecked::kl_divergence_topk_rows(p_logits, q_logits, vocabulary, k, support, out, options, gradients, unit);
+}
+
+}  // namespace kldiv

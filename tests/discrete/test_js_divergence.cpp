@@ -1,0 +1,229 @@
+// JSD_β and scaled JSD_β rows against an independent quad-precision reference (the definition
+// β·Σp·log(p/m) + (1 − β)·Σq·log(q/m) in __float128, which has 60 bits to spare for the
+// cancellation the library avoids), plus options (temperature, mask, reductions) and validation.
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kldiv/discrete/js_divergence.hpp"
+#include "support/catch.hpp"
+#include "support/quad_reference.hpp"
+
+using kldiv::test::quad;
+
+namespace {
+
+template <class T>
+std::vector<quad> quad_log_softmax(const T* a, std::size_t n, quad tau) {
+    quad m = -HUGE_VALQ;
+    for (std::size_t i = 0; i < n; ++i) m = fmaxq(m, quad(a[i]) / tau);
+    quad sum = 0;
+    for (std::size_t i = 0; i < n; ++i) sum += expq(quad(a[i]) / tau - m);
+    std::vector<quad> out;
+    for (std::size_t i = 0; i < n; ++i) out.push_back(quad(a[i]) / tau - m - logq(sum));
+    return out;
+}
+
+/// Σ x·log(x/y) over x > 0 (+inf where y = 0 < x).
+quad quad_kl(const std::vector<quad>& lx, const std::vector<quad>& ly) {
+    quad total = 0;
+    for (std::size_t i = 0; i < lx.size(); ++i) {
+        if (isinfq(lx[i])) continue;
+        if (isinfq(ly[i])) return HUGE_VALQ;
+        total += expq(lx[i]) * (lx[i] - ly[i]);
+    }
+    return total;
+}
+
+/// JSD_β from the definition, in quad; scaled divides by β(1 − β), or is the KL at the ends.
+template <class T>
+quad quad_js(const T* a, const T* b, std::size_t n, quad beta, bool scaled, quad tau = 1) {
+    const auto lp = quad_log_softmax(a, n, tau), lq = quad_log_softmax(b, n, tau);
+    if (scaled && beta == 0) return quad_kl(lp, lq);
+    if (scaled && beta == 1) return quad_kl(lq, lp);
+    quad total = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        // log(p/m) = −log1p((m − p)/p) with (m − p)/p = (1 − β)(q/p − 1): the definition, with the
+        // ratios taken through expm1q so that quad keeps 1e-34 relative on every term (nearly
+        // equal rows cancel by up to 25 digits in the sum, which 113 bits absorb).
+        const quad p = expq(lp[i]), q = expq(lq[i]);
+        if (p > 0) total += q > 0 ? -beta * p * log1pq((1 - beta) * expm1q(lq[i] - lp[i])) : beta * p * -logq(beta);
+        if (q > 0) total += p > 0 ? -(1 - beta) * q * log1pq(beta * expm1q(lp[i] - lq[i])) : (1 - beta) * q * -logq(1 - beta);
+    }
+    return scaled ? total / (beta * (1 - beta)) : total;
+}
+
+double relative_error(double got, quad reference) {
+    if (reference == 0) return got == 0 ? 0.0 : HUGE_VAL;
+    return static_cast<double>(fabsq((quad(got) - reference) / reference));
+}
+
+template <class T>
+void check_against_reference(double spread, double closeness, double tolerance) {
+    std::mt19937_64 engine(18);
+    std::normal_distribution<double> normal(0.0, 1.0);
+    const std::size_t vocabulary = 257, rows = 12;
+    std::vector<T> p(rows * vocabulary), q(p.size());
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        p[i] = static_cast<T>(spread * normal(engine) + 30.0);  // an offset: softmax must not care
+        q[i] = closeness > 0 ? static_cast<T>(double(p[i]) + closeness * normal(engine))
+                             : static_cast<T>(spread * normal(engine));
+    }
+    std::vector<T> out(rows);
+    for (const double beta : {0.0, 1e-10, 0.1, 0.5, 0.9, 1.0 - 1e-10, 1.0}) {
+        for (const bool scaled : {false, true}) {
+            kldiv::row_options options;
+            options.beta = beta;
+            if (scaled)
+                kldiv::scaled_js_divergence_rows(std::span<const T>(p), std::span<const T>(q), vocabulary,
+                                                 std::span<T>(out), options);
+            else
+                kldiv::js_divergence_rows(std::span<const T>(p), std::span<const T>(q), vocabulary, std::span<T>(out),
+                                          options);
+            for (std::size_t row = 0; row < rows; ++row) {
+                const quad reference =
+                    quad_js(p.data() + row * vocabulary, q.data() + row * vocabulary, vocabulary, quad(beta), scaled);
+                INFO("beta " << beta << " scaled " << scaled << " row " << row << " got " << out[row] << " want "
+                             << double(reference));
+                if (!scaled && (beta == 0 || beta == 1))
+                    CHECK(out[row] == 0);
+                else
+                    CHECK(relative_error(double(out[row]), reference) <= tolerance);
+            }
+        }
+    }
+}
+
+}  // namespace
+
+TEST_CASE("JSD_beta rows match the quad definition, far apart and nearly equal", "[discrete][js]") {
+    check_against_reference<double>(3.0, 0.0, 1e-13);
+    check_against_reference<float>(3.0, 0.0, 1e-6);
+    // JSD ~ closeness²: 1e-10 → JSD ~ 1e-20, where P·log P − M·log M would have lost everything.
+    check_against_reference<double>(3.0, 1e-10, 1e-12);
+    check_against_reference<double>(1.0, 1e-5, 1e-12);
+    check_against_reference<float>(3.0, 1e-3, 1e-6);  // float logits differ by whole ulps at least
+}
+
+TEST_CASE("JSD_beta of nearly equal rows keeps its digits at JSD = 1e-20", "[discrete][js]") {
+    const std::vector<double> p{0.5, -1.25, 2.0, 0.0, 3.5}, q{0.5 + 1e-10, -1.25 - 2e-10, 2.0 + 0.5e-10, 0.0, 3.5};
+    std::vector<double> out(1);
+    kldiv::js_divergence_rows(p, q, p.size(), out);
+    const quad reference = quad_js(p.data(), q.data(), p.size(), quad(0.5), false);
+    CHECK(double(reference) < 1e-20);
+    CHECK(double(reference) > 1e-22);
+    CHECK(relative_error(out[0], reference) <= 1e-12);
+}
+
+TEST_CASE("scaled JSD is continuous at the ends and equals the KLs there", "[discrete][js]") {
+    std::mt19937_64 engine(7);
+    std::normal_distribution<float> normal(0.0f, 2.0f);
+    const std::size_t vocabulary = 1000;
+    std::vector<float> p(vocabulary), q(vocabulary);
+    for (std::size_t i = 0; i < vocabulary; ++i) {
+        p[i] = normal(engine);
+        q[i] = normal(engine);
+    }
+    const quad kl_pq = quad_js(p.data(), q.data(), vocabulary, quad(0), true);
+    const quad kl_qp = quad_js(p.data(), q.data(), vocabulary, quad(1), true);
+    std::vector<float> out(1);
+    kldiv::row_options options;
+    for (const double beta : {0.0, 1e-12, 1e-9}) {
+        options.beta = beta;
+        kldiv::scaled_js_divergence_rows(p, q, vocabulary, out, options);
+        CHECK(relative_error(out[0], kl_pq) <= 2e-7);
+        options.beta = 1.0 - beta;
+        kldiv::scaled_js_divergence_rows(p, q, vocabulary, out, options);
+        CHECK(relative_error(out[0], kl_qp) <= 2e-7);
+    }
+    // β = ½: 4·JS, and JS ≤ log 2.
+    options.beta = 0.5;
+    std::vector<float> plain(1), scaled(1);
+    kldiv::js_divergence_rows(p, q, vocabulary, plain, options);
+    kldiv::scaled_js_divergence_rows(p, q, vocabulary, scaled, options);
+    CHECK(std::fabs(scaled[0] - 4 * plain[0]) <= 4e-7f * scaled[0]);
+    CHECK(plain[0] <= std::log(2.0f));
+}
+
+TEST_CASE("JSD_beta rows: zero-probability outcomes, temperature, mask and reductions", "[discrete][js]") {
+    const double inf = std::numeric_limits<double>::infinity();
+    // −inf on one side only: finite JSD, infinite end-point KL.
+    const std::vector<double> p{0.0, 1.0, -inf, 2.0}, q{0.5, -inf, 0.25, 1.0};
+    std::vector<double> out(1);
+    kldiv::row_options options;
+    options.beta = 0.3;
+    kldiv::js_divergence_rows(p, q, 4, out, options);
+    CHECK(relative_error(out[0], quad_js(p.data(), q.data(), 4, quad(0.3), false)) <= 1e-14);
+    options.beta = 0.0;
+    kldiv::scaled_js_divergence_rows(p, q, 4, out, options);
+    CHECK(out[0] == inf);
+
+    // Temperature divides both sides.
+    std::mt19937_64 engine(3);
+    std::normal_distribution<double> normal(0.0, 4.0);
+    const std::size_t vocabulary = 50, rows = 4;
+    std::vector<double> a(rows * vocabulary), b(a.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        a[i] = normal(engine);
+        b[i] = normal(engine);
+    }
+    options = {};
+    options.temperature = 2.5;
+    options.beta = 0.7;
+    std::vector<double> per_row(rows);
+    kldiv::js_divergence_rows(a, b, vocabulary, per_row, options);
+    for (std::size_t row = 0; row < rows; ++row)
+        CHECK(relative_error(per_row[row], quad_js(a.data() + row * vocabulary, b.data() + row * vocabulary,
+                                                   vocabulary, quad(0.7), false, quad(2.5))) <= 1e-13);
+
+    // Mask: row 1 is skipped (NaN per row, not read: it holds NaN), reductions over the others.
+    std::vector<double> padded = a;
+    padded[vocabulary + 3] = std::numeric_limits<double>::quiet_NaN();
+    const std::vector<std::uint8_t> mask{1, 0, 1, 1};
+    options.mask = mask;
+    kldiv::js_divergence_rows(padded, b, vocabulary, per_row, options);
+    CHECK(std::isnan(per_row[1]));
+    std::vector<double> reduced(1);
+    options.reduction = kldiv::row_reduction::sum;
+    kldiv::js_divergence_rows(padded, b, vocabulary, reduced, options);
+    const double sum = per_row[0] + per_row[2] + per_row[3];
+    CHECK(std::fabs(reduced[0] - sum) <= 1e-15 * sum);
+    options.reduction = kldiv::row_reduction::mean;
+    kldiv::js_divergence_rows(padded, b, vocabulary, reduced, options);
+    CHECK(std::fabs(reduced[0] - sum / 3) <= 1e-15 * sum);
+    const std::vector<std::uint8_t> none_selected(rows, 0);
+    options.mask = none_selected;
+    kldiv::js_divergence_rows(padded, b, vocabulary, reduced, options);
+    CHECK(std::isnan(reduced[0]));
+}
+
+TEST_CASE("JSD_beta rows validate their inputs and name the row", "[discrete][js][errors]") {
+    const std::vector<float> p(6, 0.0f), q(6, 1.0f);
+    std::vector<float> out(2);
+    kldiv::row_options options;
+    options.beta = 1.5;
+    CHECK_THROWS_WITH(kldiv::js_divergence_rows(p, q, 3, out, options), Catch::Contains("beta must lie in [0, 1]"));
+    options.beta = std::numeric_limits<double>::quiet_NaN();
+    CHECK_THROWS_AS(kldiv::js_divergence_rows(p, q, 3, out, options), kldiv::domain_error);
+    options = {};
+    options.temperature = 0;
+    CHECK_THROWS_WITH(kldiv::scaled_js_divergence_rows(p, q, 3, out, options), Catch::Contains("temperature"));
+    options = {};
+    std::vector<float> bad = p;
+    bad[4] = std::numeric_limits<float>::quiet_NaN();
+    CHECK_THROWS_WITH(kldiv::js_divergence_rows(bad, q, 3, out, options), Catch::Contains("p logits row 1[1] is NaN"));
+    bad[4] = std::numeric_limits<float>::infinity();
+    CHECK_THROWS_WITH(kldiv::js_divergence_rows(q, bad, 3, out, options), Catch::Contains("q logits row 1[1] is +inf"));
+    CHECK_THROWS_WITH(kldiv::js_divergence_rows(p, q, 4, out, options), Catch::Contains("not a multiple"));
+    std::vector<float> wrong(3);
+    CHECK_THROWS_WITH(kldiv::js_divergence_rows(p, q, 3, wrong, options), Catch::Contains("the output holds 3"));
+    const std::vector<std::uint8_t> short_mask{1};
+    options.mask = short_mask;
+    CHECK_THROWS_WITH(kldiv::js_divergence_rows(p, q, 3, out, options), Catch::Contains("mask"));
+    const std::vector<std::uint8_t> mask{1, 0};
+    options.mask = mask;
+    CHECK_NOTHROW(kldiv::js_divergence_rows(bad, q, 3, out, options));  // the bad row is masked
+}
