@@ -171,6 +171,31 @@ TEST_CASE("zero and infinite rules (bad-inputs.md rows 1-3, 17, 18)", "[discrete
     CHECK(kldiv::entropy(tiny_p) > 0.0);
 }
 
+TEST_CASE("entropy and cross-entropy are those of p/Σp: never negative for sums within tolerance",
+          "[discrete][edge]") {
+    // Σp = 1 + 1e-9 is admitted (double tolerance 1.5e-8); −Σ pᵢ log pᵢ of the raw vector would be
+    // −1.0000000010·log(1.0000000010) ≈ −1e-9, an entropy below zero.
+    const std::vector<double> one_point{1.0 + 1e-9};
+    CHECK(kldiv::entropy(one_point) == 0.0);
+    CHECK(kldiv::entropy(kldiv::seq, one_point) == 0.0);
+    // The float case the fuzzer found: {1 + 2⁻¹⁹, −0, 0, 0, 0} is within float's tolerance.
+    const std::vector<float> float_point{1.0f + 0x1p-19f, -0.0f, 0.0f, 0.0f, 0.0f};
+    CHECK(kldiv::entropy(float_point) == 0.0f);
+    // Two equal halves of 1 + δ: the normalised distribution is uniform, H = log 2 exactly; the
+    // raw sum would be log 2 + δ(log 2 − 1) + O(δ²), 3e-10 away.
+    const double delta = 1e-9;
+    const std::vector<double> halves{0.5 * (1 + delta), 0.5 * (1 + delta)};
+    CHECK(kldiv::entropy(halves) == Approx(std::log(2.0)).epsilon(2e-16));
+    CHECK(kldiv::entropy(kldiv::par, halves) == Approx(std::log(2.0)).epsilon(2e-16));
+    // Cross-entropy of p̂ = q̂ = (1): zero, where the raw −(1 − δ)·log(1 + δ) is −1e-9.
+    const std::vector<double> below{1.0 - delta}, above{1.0 + delta};
+    CHECK(kldiv::cross_entropy(below, above) == 0.0);
+    CHECK(kldiv::cross_entropy(kldiv::seq, below, above) == 0.0);
+    // H(p̂, q̂) with q̂ uniform over two: log 2 whatever the sums' small offsets.
+    const std::vector<double> q_halves{0.5 * (1 - delta), 0.5 * (1 - delta)};
+    CHECK(kldiv::cross_entropy(halves, q_halves) == Approx(std::log(2.0)).epsilon(2e-16));
+}
+
 TEST_CASE("bad input throws kldiv::domain_error naming the problem (bad-inputs.md rows 4-9)", "[discrete][errors]") {
     const std::vector<double> good{0.5, 0.5};
     const auto throws_with = [](auto&& call, const std::string& fragment) {

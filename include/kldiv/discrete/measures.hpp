@@ -75,6 +75,18 @@ template <class T>
     return kl_divergence_shifted_nats(p, q);
 }
 
+/// H(p̂, q̂) of p̂ = p/Σp, q̂ = q/Σq from H_raw = −Σ pᵢ log qᵢ: H_raw/Σp + log Σq (an exact
+/// identity; both sums are 1 within the tolerance, so the correction is tiny), clamped at 0
+/// because a (cross-)entropy is never negative and for a one-point p the two terms cancel.
+/// Entropy is the case q = p.
+template <class A>
+[[nodiscard]] A normalised_cross_entropy(A raw, double p_total, double q_total) noexcept {
+    if (p_total == 1.0 && q_total == 1.0) return raw;
+    const A h = raw / static_cast<A>(p_total) + static_cast<A>(std::log1p(q_total - 1.0));
+    return h > A(0) ? h : (h == h ? A(0) : h);
+}
+
+
 }  // namespace detail
 
 /// Functions that skip validation, for loops whose inputs were validated once already.
@@ -143,18 +155,25 @@ template <real_vector P, real_vector Q>
 /// Input: any real_vector of float, double or long double.
 /// Accuracy: ≤ 4 ulp relative for double (measured ≤ 2: vector log ≤ 1 ulp per term, compensated
 /// sum), ≤ 1 ulp for float (evaluated in double). Runs simd::cross_entropy_kernel.
+/// Like kl_divergence, it returns the entropy of the distribution p/Σp that the input stands
+/// for (Σp is 1 within normalization_tolerance, no more): H = H_raw/Σp + log Σp, so
+/// entropy({1 + 1e-9}) is 0, not −1e-9, and the result is never negative. The result is finite
+/// for every valid input (0 ≤ H ≤ log n); zeros contribute 0, denormal entries their exact term.
 /// Throws kldiv::domain_error for an empty vector or one with negative, NaN or infinite entries
 /// or a sum off 1 by more than normalization_tolerance (nothing is normalised silently).
 template <real_vector P>
 [[nodiscard]] vector_value_t<P> entropy(const P& p, information_unit unit = nats) {
     const auto ps = as_span(p);
-    detail::check_distribution("entropy", "p", ps);
-    return static_cast<vector_value_t<P>>(unit.from_nats(unchecked::entropy_nats(ps)));
+    const double total = detail::check_distribution("entropy", "p", ps);
+    return static_cast<vector_value_t<P>>(
+        unit.from_nats(detail::normalised_cross_entropy(unchecked::entropy_nats(ps), total, total)));
 }
 
 /// Cross-entropy H(p, q) = −Σ pᵢ log qᵢ: the expected code length per symbol (in the chosen
 /// unit) of a code built for q when symbols come from p. +inf where pᵢ > 0 = qᵢ.
 /// Accuracy: ≤ 4 ulp relative for double, ≤ 1 ulp for float (as entropy; same kernel).
+/// Like entropy it is the value for the distributions p/Σp and q/Σq the inputs stand for:
+/// H_raw/Σp + log Σq, never negative.
 /// Throws kldiv::domain_error as entropy, for either argument, and when sizes differ.
 template <real_vector P, real_vector Q>
 [[nodiscard]] vector_value_t<P> cross_entropy(const P& p, const Q& q, information_unit unit = nats) {
@@ -163,9 +182,10 @@ template <real_vector P, real_vector Q>
     const auto ps = as_span(p);
     const auto qs = as_span(q);
     detail::check_same_size("cross_entropy", ps.size(), qs.size());
-    detail::check_distribution("cross_entropy", "p", ps);
-    detail::check_distribution("cross_entropy", "q", qs);
-    return static_cast<vector_value_t<P>>(unit.from_nats(unchecked::cross_entropy_nats(ps, qs)));
+    const double p_total = detail::check_distribution("cross_entropy", "p", ps);
+    const double q_total = detail::check_distribution("cross_entropy", "q", qs);
+    return static_cast<vector_value_t<P>>(
+        unit.from_nats(detail::normalised_cross_entropy(unchecked::cross_entropy_nats(ps, qs), p_total, q_total)));
 }
 
 /// KL(p‖q) = Σ pᵢ log(pᵢ/qᵢ) ≥ 0: the extra code length per symbol of a code built for q when
@@ -216,10 +236,10 @@ inline constexpr std::size_t probability_chunk_size = std::size_t{1} << 16;
 namespace detail {
 
 /// The cheap part of check_distribution on the policy's threads: true when every entry is +0
-/// or finite and non-negative and the sum is within tolerance; false sends the caller to
-/// check_distribution, which throws with the offending index.
+/// or finite and non-negative and the sum (stored in `total`) is within tolerance; false sends
+/// the caller to check_distribution, which throws with the offending index.
 template <real T, execution_policy E>
-[[nodiscard]] bool distribution_looks_valid(const E& policy, std::span<const T> v) {
+[[nodiscard]] bool distribution_looks_valid(const E& policy, std::span<const T> v, double& total_out) {
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
         if (v.empty()) return false;
         compensated_sum<double> total;
@@ -237,16 +257,20 @@ template <real T, execution_policy E>
                 total.add(chunk.first);
                 all_valid = all_valid && chunk.second;
             });
-        return all_valid && std::fabs(total.value() - 1.0) <= normalization_tolerance<T>(v.size());
+        total_out = total.value();
+        return all_valid && std::fabs(total_out - 1.0) <= normalization_tolerance<T>(v.size());
     } else {
         (void)policy;
         return false;
     }
 }
 
+/// check_distribution with the scan on the policy's threads; returns Σvᵢ.
 template <real T, execution_policy E>
-void check_distribution(const E& policy, std::string_view function, std::string_view name, std::span<const T> v) {
-    if (!distribution_looks_valid(policy, v)) check_distribution(function, name, v);
+double check_distribution(const E& policy, std::string_view function, std::string_view name, std::span<const T> v) {
+    double total = 0;
+    if (!distribution_looks_valid(policy, v, total)) return check_distribution(function, name, v);
+    return total;
 }
 
 /// −Σ pᵢ log qᵢ over chunks (the cross-entropy kernel per chunk, compensated in chunk order).
@@ -303,8 +327,9 @@ template <execution_policy E, real_vector P>
     using T = vector_value_t<P>;
     const auto ps = as_span(p);
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-        detail::check_distribution(policy, "entropy", "p", ps);
-        return static_cast<T>(unit.from_nats(detail::cross_entropy_chunked(policy, ps, ps)));
+        const double total = detail::check_distribution(policy, "entropy", "p", ps);
+        return static_cast<T>(
+            unit.from_nats(detail::normalised_cross_entropy(detail::cross_entropy_chunked(policy, ps, ps), total, total)));
     } else {
         return entropy(p, unit);
     }
@@ -321,9 +346,10 @@ template <execution_policy E, real_vector P, real_vector Q>
     const auto qs = as_span(q);
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
         detail::check_same_size("cross_entropy", ps.size(), qs.size());
-        detail::check_distribution(policy, "cross_entropy", "p", ps);
-        detail::check_distribution(policy, "cross_entropy", "q", qs);
-        return static_cast<T>(unit.from_nats(detail::cross_entropy_chunked(policy, ps, qs)));
+        const double p_total = detail::check_distribution(policy, "cross_entropy", "p", ps);
+        const double q_total = detail::check_distribution(policy, "cross_entropy", "q", qs);
+        return static_cast<T>(unit.from_nats(
+            detail::normalised_cross_entropy(detail::cross_entropy_chunked(policy, ps, qs), p_total, q_total)));
     } else {
         return cross_entropy(p, q, unit);
     }

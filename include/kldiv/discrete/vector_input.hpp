@@ -53,9 +53,9 @@ namespace detail {
 
 /// Throws unless v has no negative, NaN or infinite entries, is non-empty and sums to 1 within
 /// normalization_tolerance. `function` and `name` make the message, e.g.
-/// "kldiv::kl_divergence: p[3] is negative, got -0.1".
+/// "kldiv::kl_divergence: p[3] is negative, got -0.1". Returns Σvᵢ (in double).
 template <real T>
-void check_distribution(std::string_view function, std::string_view name, std::span<const T> v) {
+double check_distribution(std::string_view function, std::string_view name, std::span<const T> v) {
     if (v.empty()) fail(function, std::string(name) + " is empty: a distribution needs at least one outcome");
     double total = 0;
     bool all_valid = true;
@@ -83,6 +83,7 @@ void check_distribution(std::string_view function, std::string_view name, std::s
              std::string(name) + " does not sum to 1 (tolerance " + to_text(tolerance) +
                  "; kldiv never normalises silently)",
              total);
+    return total;
 }
 
 /// Throws unless both vectors have the same, non-zero size.
