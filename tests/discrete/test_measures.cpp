@@ -43,11 +43,15 @@ quad reference_kl(const std::vector<T>& p, const std::vector<T>& q) {
     return total;
 }
 
+/// H(p/Σp, q/Σq) in quad precision (entropy and cross_entropy, like KL, are those of the
+/// distributions the vectors stand for).
 template <class T>
 quad reference_cross_entropy(const std::vector<T>& p, const std::vector<T>& q) {
+    quad p_sum = 0, q_sum = 0;
+    for (std::size_t i = 0; i < p.size(); ++i) p_sum += p[i], q_sum += q[i];
     quad total = 0;
     for (std::size_t i = 0; i < p.size(); ++i)
-        if (p[i] != 0) total -= quad(p[i]) * logq(quad(q[i]));
+        if (p[i] != 0) total -= quad(p[i]) / p_sum * logq(quad(q[i]) / q_sum);
     return total;
 }
 

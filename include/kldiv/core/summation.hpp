@@ -43,6 +43,13 @@ public:
         return std::isfinite(sum_) ? sum_ + compensation_ : sum_;
     }
 
+    /// value() − c with c taken off before the compensation is added: exact when the running
+    /// sum is within a factor 2 of c (Sterbenz), so a total near c, such as the sum of a
+    /// probability vector near 1, keeps the digits of its difference from c.
+    [[nodiscard]] constexpr Acc value_minus(Acc c) const noexcept {
+        return std::isfinite(sum_) ? (sum_ - c) + compensation_ : sum_ - c;
+    }
+
 private:
     Acc sum_ = 0;
     Acc compensation_ = 0;

@@ -75,14 +75,16 @@ template <class T>
     return kl_divergence_shifted_nats(p, q);
 }
 
-/// H(p̂, q̂) of p̂ = p/Σp, q̂ = q/Σq from H_raw = −Σ pᵢ log qᵢ: H_raw/Σp + log Σq (an exact
-/// identity; both sums are 1 within the tolerance, so the correction is tiny), clamped at 0
-/// because a (cross-)entropy is never negative and for a one-point p the two terms cancel.
+/// H(p̂, q̂) of p̂ = p/Σp, q̂ = q/Σq from H_raw = −Σ pᵢ log qᵢ and the sums' excesses
+/// Σp − 1, Σq − 1 (as check_distribution returns them, accurate to a few ulp of themselves):
+/// H_raw/Σp + log Σq, an exact identity. The excesses are within the tolerance, so the
+/// correction is small, and it is accurate because Σ − 1 was never rounded through Σ. Clamped
+/// at 0: a (cross-)entropy is never negative, and for a one-point p the two terms cancel.
 /// Entropy is the case q = p.
 template <class A>
-[[nodiscard]] A normalised_cross_entropy(A raw, double p_total, double q_total) noexcept {
-    if (p_total == 1.0 && q_total == 1.0) return raw;
-    const A h = raw / static_cast<A>(p_total) + static_cast<A>(std::log1p(q_total - 1.0));
+[[nodiscard]] A normalised_cross_entropy(A raw, double p_excess, double q_excess) noexcept {
+    if (p_excess == 0 && q_excess == 0) return raw;
+    const A h = raw / (A(1) + static_cast<A>(p_excess)) + static_cast<A>(std::log1p(q_excess));
     return h > A(0) ? h : (h == h ? A(0) : h);
 }
 
@@ -164,9 +166,9 @@ template <real_vector P, real_vector Q>
 template <real_vector P>
 [[nodiscard]] vector_value_t<P> entropy(const P& p, information_unit unit = nats) {
     const auto ps = as_span(p);
-    const double total = detail::check_distribution("entropy", "p", ps);
+    const double excess = detail::check_distribution("entropy", "p", ps);
     return static_cast<vector_value_t<P>>(
-        unit.from_nats(detail::normalised_cross_entropy(unchecked::entropy_nats(ps), total, total)));
+        unit.from_nats(detail::normalised_cross_entropy(unchecked::entropy_nats(ps), excess, excess)));
 }
 
 /// Cross-entropy H(p, q) = −Σ pᵢ log qᵢ: the expected code length per symbol (in the chosen
@@ -182,10 +184,10 @@ template <real_vector P, real_vector Q>
     const auto ps = as_span(p);
     const auto qs = as_span(q);
     detail::check_same_size("cross_entropy", ps.size(), qs.size());
-    const double p_total = detail::check_distribution("cross_entropy", "p", ps);
-    const double q_total = detail::check_distribution("cross_entropy", "q", qs);
+    const double p_excess = detail::check_distribution("cross_entropy", "p", ps);
+    const double q_excess = detail::check_distribution("cross_entropy", "q", qs);
     return static_cast<vector_value_t<P>>(
-        unit.from_nats(detail::normalised_cross_entropy(unchecked::cross_entropy_nats(ps, qs), p_total, q_total)));
+        unit.from_nats(detail::normalised_cross_entropy(unchecked::cross_entropy_nats(ps, qs), p_excess, q_excess)));
 }
 
 /// KL(p‖q) = Σ pᵢ log(pᵢ/qᵢ) ≥ 0: the extra code length per symbol of a code built for q when
@@ -236,10 +238,11 @@ inline constexpr std::size_t probability_chunk_size = std::size_t{1} << 16;
 namespace detail {
 
 /// The cheap part of check_distribution on the policy's threads: true when every entry is +0
-/// or finite and non-negative and the sum (stored in `total`) is within tolerance; false sends
-/// the caller to check_distribution, which throws with the offending index.
+/// or finite and non-negative and the sum is within tolerance (its excess Σv − 1 is stored in
+/// `excess`: chunk accumulators merged unrounded); false sends the caller to
+/// check_distribution, which throws with the offending index.
 template <real T, execution_policy E>
-[[nodiscard]] bool distribution_looks_valid(const E& policy, std::span<const T> v, double& total_out) {
+[[nodiscard]] bool distribution_looks_valid(const E& policy, std::span<const T> v, double& excess) {
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
         if (v.empty()) return false;
         compensated_sum<double> total;
@@ -250,27 +253,27 @@ template <real T, execution_policy E>
                 const std::size_t begin = c * probability_chunk_size;
                 const std::size_t size = std::min(probability_chunk_size, v.size() - begin);
                 bool valid = true;
-                const double sum = simd::distribution_total(v.data() + begin, size, valid);
-                return std::pair<double, bool>(sum, valid);
+                const compensated_sum<double> sum = simd::distribution_sum(v.data() + begin, size, valid);
+                return std::pair<compensated_sum<double>, bool>(sum, valid);
             },
-            [&](const std::pair<double, bool>& chunk) noexcept {
-                total.add(chunk.first);
+            [&](const std::pair<compensated_sum<double>, bool>& chunk) noexcept {
+                total.merge(chunk.first);
                 all_valid = all_valid && chunk.second;
             });
-        total_out = total.value();
-        return all_valid && std::fabs(total_out - 1.0) <= normalization_tolerance<T>(v.size());
+        excess = total.value_minus(1.0);
+        return all_valid && std::fabs(total.value() - 1.0) <= normalization_tolerance<T>(v.size());
     } else {
         (void)policy;
         return false;
     }
 }
 
-/// check_distribution with the scan on the policy's threads; returns Σvᵢ.
+/// check_distribution with the scan on the policy's threads; returns Σvᵢ − 1 as it does.
 template <real T, execution_policy E>
 double check_distribution(const E& policy, std::string_view function, std::string_view name, std::span<const T> v) {
-    double total = 0;
-    if (!distribution_looks_valid(policy, v, total)) return check_distribution(function, name, v);
-    return total;
+    double excess = 0;
+    if (!distribution_looks_valid(policy, v, excess)) return check_distribution(function, name, v);
+    return excess;
 }
 
 /// −Σ pᵢ log qᵢ over chunks (the cross-entropy kernel per chunk, compensated in chunk order).
@@ -327,9 +330,9 @@ template <execution_policy E, real_vector P>
     using T = vector_value_t<P>;
     const auto ps = as_span(p);
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-        const double total = detail::check_distribution(policy, "entropy", "p", ps);
-        return static_cast<T>(
-            unit.from_nats(detail::normalised_cross_entropy(detail::cross_entropy_chunked(policy, ps, ps), total, total)));
+        const double excess = detail::check_distribution(policy, "entropy", "p", ps);
+        return static_cast<T>(unit.from_nats(
+            detail::normalised_cross_entropy(detail::cross_entropy_chunked(policy, ps, ps), excess, excess)));
     } else {
         return entropy(p, unit);
     }
@@ -346,10 +349,10 @@ template <execution_policy E, real_vector P, real_vector Q>
     const auto qs = as_span(q);
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
         detail::check_same_size("cross_entropy", ps.size(), qs.size());
-        const double p_total = detail::check_distribution(policy, "cross_entropy", "p", ps);
-        const double q_total = detail::check_distribution(policy, "cross_entropy", "q", qs);
+        const double p_excess = detail::check_distribution(policy, "cross_entropy", "p", ps);
+        const double q_excess = detail::check_distribution(policy, "cross_entropy", "q", qs);
         return static_cast<T>(unit.from_nats(
-            detail::normalised_cross_entropy(detail::cross_entropy_chunked(policy, ps, qs), p_total, q_total)));
+            detail::normalised_cross_entropy(detail::cross_entropy_chunked(policy, ps, qs), p_excess, q_excess)));
     } else {
         return cross_entropy(p, q, unit);
     }

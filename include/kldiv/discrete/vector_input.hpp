@@ -53,21 +53,26 @@ namespace detail {
 
 /// Throws unless v has no negative, NaN or infinite entries, is non-empty and sums to 1 within
 /// normalization_tolerance. `function` and `name` make the message, e.g.
-/// "kldiv::kl_divergence: p[3] is negative, got -0.1". Returns Σvᵢ (in double).
+/// "kldiv::kl_divergence: p[3] is negative, got -0.1". Returns Σvᵢ − 1, to a few ulp of
+/// itself (the sum is compensated and 1 is taken off before it is rounded), for the callers
+/// that work with p/Σp.
 template <real T>
 double check_distribution(std::string_view function, std::string_view name, std::span<const T> v) {
     if (v.empty()) fail(function, std::string(name) + " is empty: a distribution needs at least one outcome");
-    double total = 0;
+    double total = 0, excess = 0;
     bool all_valid = true;
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-        total = simd::distribution_total(v.data(), v.size(), all_valid);
+        const compensated_sum<double> sum = simd::distribution_sum(v.data(), v.size(), all_valid);
+        total = sum.value();
+        excess = sum.value_minus(1.0);
     } else {
-        compensated_sum<double> sum;
+        compensated_sum<long double> sum;
         for (const T x : v) {
             all_valid = all_valid && std::isfinite(x) && x >= T(0);
-            sum.add(static_cast<double>(x));
+            sum.add(static_cast<long double>(x));
         }
-        total = sum.value();
+        total = static_cast<double>(sum.value());
+        excess = static_cast<double>(sum.value_minus(1.0L));
     }
     if (!all_valid) {  // find the first bad entry for the message
         for (std::size_t i = 0; i < v.size(); ++i) {
@@ -83,7 +88,7 @@ double check_distribution(std::string_view function, std::string_view name, std:
              std::string(name) + " does not sum to 1 (tolerance " + to_text(tolerance) +
                  "; kldiv never normalises silently)",
              total);
-    return total;
+    return excess;
 }
 
 /// Throws unless both vectors have the same, non-zero size.

@@ -12,9 +12,9 @@
 
 namespace kldiv {
 
-/// KL(T#p‖T#q) = KL(p‖q) for the same affine map T on both sides (KL is invariant under a
+/// KL(T\#p‖T\#q) = KL(p‖q) for the same affine map T on both sides (KL is invariant under a
 /// bijection): the accuracy of the base pair's closed form. Maps that differ throw
-/// kldiv::domain_error (KL(A#p‖B#q) = KL(p‖(A⁻¹B)#q) has no closed form in general; use
+/// kldiv::domain_error (KL(A\#p‖B\#q) = KL(p‖(A⁻¹B)\#q) has no closed form in general; use
 /// kl_divergence(p, q, kldiv::monte_carlo{n}, engine)).
 template <class P, class Q>
     requires closed_form_kl<P, Q>

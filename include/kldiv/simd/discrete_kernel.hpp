@@ -118,9 +118,9 @@ struct distribution_total_body {
     static constexpr std::size_t block = 512;
 
     template <bool UseFma, class T>
-    KLDIV_VECTOR_INLINE static void run(const T* v, std::size_t n, double& total, bool& all_valid) noexcept {
+    KLDIV_VECTOR_INLINE static void run(const T* v, std::size_t n, compensated_sum<double>& sum,
+                                        bool& all_valid) noexcept {
         alignas(64) double values[block];
-        compensated_sum<double> sum;
         unsigned invalid = 0;
         for (std::size_t start = 0; start < n; start += block) {
             const std::size_t m = (n - start < block) ? n - start : block;
@@ -132,7 +132,6 @@ struct distribution_total_body {
             }
             add_block(sum, compensated_block_sum(values, m));
         }
-        total = sum.value();
         all_valid = invalid == 0;
     }
 };
@@ -213,13 +212,21 @@ void kl_divergence_terms(std::span<const T> p, std::span<const T> q, std::span<T
     detail::dispatch<detail::kl_terms_body>(p.data(), q.data(), out.data(), p.size());
 }
 
+/// Σvᵢ as an unrounded compensated accumulator (within n·ε² relative of the exact sum; its
+/// value_minus(1) keeps the digits of Σvᵢ − 1) and whether every entry is finite and ≥ 0, in
+/// one vectorised pass: the validation of a probability vector.
+template <class T>
+[[nodiscard]] compensated_sum<double> distribution_sum(const T* v, std::size_t n, bool& all_valid) noexcept {
+    compensated_sum<double> sum;
+    detail::dispatch<detail::distribution_total_body>(v, n, sum, all_valid);
+    return sum;
+}
+
 /// Σvᵢ in double (compensated: within 2ε + n·ε² relative of the exact sum) and whether every
-/// entry is finite and ≥ 0, in one vectorised pass: the validation of a probability vector.
+/// entry is finite and ≥ 0: distribution_sum rounded once.
 template <class T>
 [[nodiscard]] double distribution_total(const T* v, std::size_t n, bool& all_valid) noexcept {
-    double total = 0;
-    detail::dispatch<detail::distribution_total_body>(v, n, total, all_valid);
-    return total;
+    return distribution_sum(v, n, all_valid).value();
 }
 
 /// The sums behind KL(p‖q) over n probabilities, on simd::active_isa(). Each term
