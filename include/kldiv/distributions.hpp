@@ -31,4 +31,5 @@
 #include "kldiv/distributions/student_t.hpp"
 #include "kldiv/distributions/transformed.hpp"
 #include "kldiv/distributions/uniform.hpp"
+#include "kldiv/distributions/von_mises.hpp"
 #include "kldiv/distributions/weibull.hpp"

@@ -13,3 +13,4 @@
 #include "kldiv/divergence/inverse_gamma_closed_form.hpp"
 #include "kldiv/divergence/monte_carlo.hpp"
 #include "kldiv/divergence/more_closed_forms.hpp"
+#include "kldiv/divergence/von_mises_closed_form.hpp"
