@@ -85,7 +85,8 @@ template <real T>
 /// - κ ≥ 1e6: u = 2·sin(θ/2) has density ∝ e^(−κu²/2)/√(1 − u²/4), drawn from the normal
 ///   proposal N(0, 1/κ) restricted to |u| ≤ 0.1 and accepted with probability
 ///   √(1 − 0.0025)/√(1 − u²/4) (the neglected mass beyond |u| = 0.1 is below e^(−5000)).
-/// Then x = loc + θ reduced to [−π, π). Expected draws per sample ≤ 1.6 for every κ.
+/// Then x = loc + θ reduced to [−π, π). Expected draws per sample ≤ 1.6 for every κ > 0.
+/// θ's relative accuracy: a few ulp plus the 2⁻⁵³ grid of the uniforms (≤ 4e-13 relative at κ < 1e6).
 template <real T, std::uniform_random_bit_generator Engine>
 [[nodiscard]] T sample(const von_mises<T>& d, Engine& engine) noexcept {
     const double kappa = static_cast<double>(d.concentration());
@@ -130,7 +131,8 @@ template <real T>
     const double kappa = static_cast<double>(d.concentration());
     return static_cast<T>(std::log(2 * std::numbers::pi) + log_bessel_i0e(kappa) + kappa * bessel_i1_i0_ratio_complement(kappa));
 }
-/// The mean direction: loc reduced to [−π, π) (E e^(iX) = A(κ)·e^(i·loc)).
+/// The mean direction: loc reduced to [−π, π) (E e^(iX) = A(κ)·e^(i·loc)); exact remainder, off
+/// by |k|·(2π − fl(2π)) ≤ |k|·2.5e-16 for loc = θ + 2πk.
 template <real T>
 [[nodiscard]] T mean(const von_mises<T>& d) noexcept {
     return static_cast<T>(detail::wrap_angle(static_cast<double>(d.loc())));
@@ -141,7 +143,7 @@ template <real T>
 [[nodiscard]] T variance(const von_mises<T>& d) noexcept {
     return static_cast<T>(bessel_i1_i0_ratio_complement(static_cast<double>(d.concentration())));
 }
-/// [−π, π], kind interval (the same for every parameter).
+/// [−π, π] (fl(π) in the value type), kind interval (the same for every parameter).
 template <real T>
 [[nodiscard]] support_set<T> support(const von_mises<T>&) noexcept {
     return {T(-std::numbers::pi), T(std::numbers::pi), support_kind::interval};
