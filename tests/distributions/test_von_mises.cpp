@@ -3,6 +3,7 @@
 // validation, log_pdf (scalar and batched), entropy, circular mean and variance, support,
 // sampling from κ = 1e-8 (nearly uniform) to 1e8 (nearly normal), Fisher information, the
 // closed-form KL (also at KL ~ 1e-20) and the Monte Carlo fallback.
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <limits>
@@ -148,6 +149,38 @@ TEST_CASE("von_mises: samples from κ = 1e-8 to 1e8 have the right circular mome
     std::vector<double> x(200000);
     sample(flat, engine, std::span<double>(x));
     check_sample_mean(x, [](double v) { return v * v; }, pi * pi / 3, "x^2 (uniform)");
+}
+
+TEST_CASE("von_mises: samples pass a Kolmogorov–Smirnov test against the density's CDF", "[distributions][von_mises][sampling]") {
+    // The CDF of the offset θ = X − loc (reduced to [−π, π)) by the trapezoid rule on a fine grid
+    // over the range that holds the mass (±40/√κ, at most ±π): independent of the sampler.
+    kldiv::random_engine engine(123);
+    for (const double kappa : {1e-8, 0.01, 2.0, 50.0, 5e5, 2e6, 1e8}) {
+        const double loc = 0.5, half = std::min(pi, 40 / std::sqrt(kappa));
+        const int grid = 200000;
+        std::vector<double> cdf(grid + 1, 0.0);
+        const double step = 2 * half / grid;
+        const auto density = [&](double t) { const double s = std::sin(t / 2); return std::exp(-2 * kappa * s * s); };
+        for (int i = 1; i <= grid; ++i)
+            cdf[static_cast<std::size_t>(i)] = cdf[static_cast<std::size_t>(i - 1)] +
+                                               0.5 * step * (density(-half + (i - 1) * step) + density(-half + i * step));
+        const double total = cdf.back();
+        const kldiv::von_mises<double> d(loc, kappa);
+        std::vector<double> offsets(100000);
+        for (auto& t : offsets) t = kldiv::detail::wrap_angle(sample(d, engine) - loc);
+        std::sort(offsets.begin(), offsets.end());
+        double worst = 0;
+        const double n = static_cast<double>(offsets.size());
+        for (std::size_t i = 0; i < offsets.size(); ++i) {
+            const double position = std::clamp((offsets[i] + half) / step, 0.0, double(grid));
+            const auto below = std::min(static_cast<std::size_t>(position), static_cast<std::size_t>(grid - 1));
+            const double frac = position - double(below);
+            const double f = ((1 - frac) * cdf[below] + frac * cdf[below + 1]) / total;
+            worst = std::max({worst, std::fabs(f - double(i) / n), std::fabs(f - double(i + 1) / n)});
+        }
+        INFO("κ = " << kappa << ": √n·D = " << std::sqrt(n) * worst);
+        CHECK(std::sqrt(n) * worst < 1.95);  // the 0.1% point of the Kolmogorov distribution
+    }
 }
 
 TEST_CASE("von_mises: Fisher information against quadrature and the Bessel ratio", "[fisher][von_mises]") {
