@@ -21,6 +21,7 @@
 #include "kldiv/distributions/inverse_gamma.hpp"
 #include "kldiv/distributions/laplace.hpp"
 #include "kldiv/distributions/log_normal.hpp"
+#include "kldiv/distributions/low_rank_mv_normal.hpp"
 #include "kldiv/distributions/logistic.hpp"
 #include "kldiv/distributions/mixture.hpp"
 #include "kldiv/distributions/mv_normal.hpp"
@@ -31,4 +32,5 @@
 #include "kldiv/distributions/student_t.hpp"
 #include "kldiv/distributions/transformed.hpp"
 #include "kldiv/distributions/uniform.hpp"
+#include "kldiv/distributions/von_mises.hpp"
 #include "kldiv/distributions/weibull.hpp"

@@ -11,5 +11,7 @@
 #include "kldiv/divergence/discrete_closed_form.hpp"
 #include "kldiv/divergence/gamma_beta_closed_forms.hpp"
 #include "kldiv/divergence/inverse_gamma_closed_form.hpp"
+#include "kldiv/divergence/low_rank_closed_forms.hpp"
 #include "kldiv/divergence/monte_carlo.hpp"
 #include "kldiv/divergence/more_closed_forms.hpp"
+#include "kldiv/divergence/von_mises_closed_form.hpp"

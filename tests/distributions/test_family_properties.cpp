@@ -358,10 +358,71 @@ struct mv_normal_case {
     }
 };
 
+struct von_mises_case : scalar_values {
+    using type = kldiv::von_mises<double>;
+    static std::pair<type, type> pair(engine_type& e) {
+        const double m = between(e, -3, 3), k = between(e, 0.2, 20);
+        return {type(m, k), type(m + 0.1 * between(e, -1, 1) / std::sqrt(k), k * nearby(e))};
+    }
+    static std::vector<rejection> rejections() {
+        return {{"von_mises", "nan", [] { (void)type(nan_value, 1.0); }}, {"von_mises", "inf", [] { (void)type(inf, 1.0); }},
+                {"von_mises", "nan", [] { (void)type(0.0, nan_value); }}, {"von_mises", "inf", [] { (void)type(0.0, inf); }},
+                {"von_mises", "0", [] { (void)type(0.0, 0.0); }},         {"von_mises", "-1", [] { (void)type(0.0, -1.0); }}};
+    }
+};
+
+struct low_rank_mv_normal_case {
+    using type = kldiv::low_rank_mv_normal<double>;
+    using vector = type::vector;
+    using matrix = type::matrix;
+    static constexpr bool monte_carlo_fallback = false;  // vector-valued: no scalar sampler
+    static std::pair<type, type> pair(engine_type& e) {
+        const int d = static_cast<int>(between(e, 1, 6)), r = static_cast<int>(between(e, 1, 4));
+        matrix w(d, r), wq(d, r);
+        vector m(d), mq(d), dg(d), dq(d);
+        for (int i = 0; i < d; ++i) {
+            m(i) = between(e, -2, 2), mq(i) = m(i) + 0.1 * between(e, -1, 1);
+            dg(i) = between(e, 0.3, 2), dq(i) = dg(i) * nearby(e);
+            for (int j = 0; j < r; ++j) w(i, j) = between(e, -1, 1), wq(i, j) = w(i, j) + 0.1 * between(e, -1, 1);
+        }
+        return {type(m, w, dg), type(mq, wq, dq)};
+    }
+    static std::vector<double> draw(const type& d, engine_type& engine) {
+        std::vector<double> x(static_cast<std::size_t>(d.dimension()));
+        sample(d, engine, std::span<double>(x));
+        return x;
+    }
+    static double log_density(const type& d, const std::vector<double>& x) {
+        return log_pdf(d, std::span<const double>(x));
+    }
+    static std::vector<rejection> rejections() {
+        const auto diagonal_with = [](double entry) {
+            return [entry] {
+                vector dg = vector::Ones(2);
+                dg(1) = entry;
+                (void)type(vector::Zero(2), matrix::Ones(2, 1), dg);
+            };
+        };
+        const auto mean_with = [](double entry) {
+            return [entry] {
+                vector m = vector::Zero(2);
+                m(0) = entry;
+                (void)type(m, matrix::Ones(2, 1), vector::Ones(2));
+            };
+        };
+        return {{"low_rank_mv_normal", "nan", diagonal_with(nan_value)},
+                {"low_rank_mv_normal", "-1", diagonal_with(-1.0)},
+                {"low_rank_mv_normal", "0", diagonal_with(0.0)},
+                {"low_rank_mv_normal", "nan", mean_with(nan_value)},
+                {"low_rank_mv_normal", "inf", mean_with(inf)},
+                {"low_rank_mv_normal", "", [] { (void)type(vector::Zero(2), matrix::Ones(3, 1), vector::Ones(2)); }}};
+    }
+};
+
 using families = std::tuple<normal_case, exponential_case, laplace_case, uniform_case, log_normal_case,
                             half_normal_case, cauchy_case, pareto_case, gumbel_case, gamma_case, beta_case,
                             bernoulli_case, geometric_case, poisson_case, binomial_case, categorical_case,
-                            dirichlet_case, mv_normal_case>;
+                            dirichlet_case, mv_normal_case, von_mises_case, low_rank_mv_normal_case>;
 
 /// −E_p[log q(x)] and its standard error from n draws of p.
 template <class Case>

@@ -41,49 +41,53 @@ auto families() {
         kldiv::transformed(kldiv::normal<double>(0.1, 1.2), kldiv::affine{1.0, 2.0}),
         kldiv::independent<kldiv::normal<double>>({kldiv::normal<double>(0, 1), kldiv::normal<double>(1, 2)}),
         kldiv::inverse_gamma<double>(3.0, 2.0), kldiv::logistic<double>(0.5, 1.5), kldiv::student_t<double>(5.0, 0.0, 1.0),
-        kldiv::continuous_bernoulli<double>(0.3));
+        kldiv::continuous_bernoulli<double>(0.3), kldiv::von_mises<double>(0.4, 2.0),
+        kldiv::low_rank_mv_normal<double>(mean, Eigen::MatrixXd::Ones(2, 1), Eigen::VectorXd::Ones(2)));
 }
 
-constexpr std::array<const char*, 28> names{
+constexpr std::array<const char*, 30> names{
     "normal", "exponential", "laplace", "uniform", "bernoulli", "geometric", "poisson", "binomial",
     "categorical", "log_normal", "half_normal", "cauchy", "pareto", "gumbel", "gamma", "beta",
     "dirichlet", "mv_normal", "mixture", "chi_squared", "chi", "weibull", "transformed", "independent",
-    "inverse_gamma", "logistic", "student_t", "continuous_bernoulli"};
+    "inverse_gamma", "logistic", "student_t", "continuous_bernoulli", "von_mises", "low_rank_mv_normal"};
 
 // Rows p, columns q, in the order of names. Derived by hand: C where kldiv has a closed form;
 // I where p continuous and q discrete or the reverse, or an end point of p is beyond q's for
 // every parameter (ℝ or a half-line into a bounded set, 0 below a Pareto scale); E otherwise.
-// (transformed is transformed<normal>, independent is independent<normal>.)
-//                 q: nor exp lap uni ber geo poi bin cat lgn hn cau par gum gam bet dir mvn mix chi2 chi wei tra ind ig log t cb
-constexpr std::array<const char*, 28> expected{
-    /* normal      */ "C I C I I I I I I I I E I C I I E E E I I I E E I E E I",
-    /* exponential */ "C C C I I I I I I E E E I C C I E E E E E E E E E E E I",
-    /* laplace     */ "C I C I I I I I I I I E I E I I E E E I I I E E I E E I",
-    /* uniform     */ "C C C C I I I I I E E E C C C C E E E E E E E E E E E C",
-    /* bernoulli   */ "I I I I C E C C E I I I I I I I E E I I I I I E I I I I",
-    /* geometric   */ "I I I I E C E E E I I I I I I I E E I I I I I E I I I I",
-    /* poisson     */ "I I I I C E C C E I I I I I I I E E I I I I I E I I I I",
-    /* binomial    */ "I I I I E E C C E I I I I I I I E E I I I I I E I I I I",
-    /* categorical */ "I I I I E E E E C I I I I I I I E E I I I I I E I I I I",
-    /* log_normal  */ "E E E I I I I I I C E E I E E I E E E E E E E E E E E I",
-    /* half_normal */ "E E E I I I I I I E C E I E E I E E E E E E E E E E E I",
-    /* cauchy      */ "E I E I I I I I I I I C I E I I E E E I I I E E I E E I",
-    /* pareto      */ "C C E I I I I I I E E E C E C I E E E E E E E E E E E I",
-    /* gumbel      */ "C I E I I I I I I I I E I C I I E E E I I I E E I E E I",
-    /* gamma       */ "C C E I I I I I I E E E I C C I E E E C E E E E E E E I",
-    /* beta        */ "C C E C I I I I I E E E I E C C E E E E E E E E E E E C",
-    /* dirichlet   */ "E E E E E E E E E E E E E E E E C E E E E E E E E E E E",
-    /* mv_normal   */ "E E E E E E E E E E E E E E E E E C E E E E E E E E E E",
-    /* mixture     */ "E I E I I I I I I I I E I E I I E E E I I I E E I E E I",
-    /* chi_squared */ "E E E I I I I I I E E E I E C I E E E C E E E E E E E I",
-    /* chi         */ "E E E I I I I I I E E E I E E I E E E E C E E E E E E I",
-    /* weibull     */ "E E E I I I I I I E E E I E C I E E E E E C E E E E E I",
-    /* transformed */ "E I E I I I I I I I I E I E I I E E E I I I C E I E E I",
-    /* independent */ "E E E E E E E E E E E E E E E E E E E E E E E C E E E E",
-    /* inv_gamma   */ "E E E I I I I I I E E E I E E I E E E E E E E E C E E I",
-    /* logistic    */ "E I E I I I I I I I I E I E I I E E E I I I E E I E E I",
-    /* student_t   */ "E I E I I I I I I I I E I E I I E E E I I I E E I E E I",
-    /* cont_bern   */ "C C E C I I I I I E E E I E E E E E E E E E E E E E E C",
+// (transformed is transformed<normal>, independent is independent<normal>; von_mises lives on
+// [−π, π], low_rank_mv_normal on ℝᵈ like mv_normal.)
+//                 q: nor exp lap uni ber geo poi bin cat lgn hn cau par gum gam bet dir mvn mix chi2 chi wei tra ind ig log t cb vm lr
+constexpr std::array<const char*, 30> expected{
+    /* normal      */ "C I C I I I I I I I I E I C I I E E E I I I E E I E E I I E",
+    /* exponential */ "C C C I I I I I I E E E I C C I E E E E E E E E E E E I I E",
+    /* laplace     */ "C I C I I I I I I I I E I E I I E E E I I I E E I E E I I E",
+    /* uniform     */ "C C C C I I I I I E E E C C C C E E E E E E E E E E E C E E",
+    /* bernoulli   */ "I I I I C E C C E I I I I I I I E E I I I I I E I I I I I E",
+    /* geometric   */ "I I I I E C E E E I I I I I I I E E I I I I I E I I I I I E",
+    /* poisson     */ "I I I I C E C C E I I I I I I I E E I I I I I E I I I I I E",
+    /* binomial    */ "I I I I E E C C E I I I I I I I E E I I I I I E I I I I I E",
+    /* categorical */ "I I I I E E E E C I I I I I I I E E I I I I I E I I I I I E",
+    /* log_normal  */ "E E E I I I I I I C E E I E E I E E E E E E E E E E E I I E",
+    /* half_normal */ "E E E I I I I I I E C E I E E I E E E E E E E E E E E I I E",
+    /* cauchy      */ "E I E I I I I I I I I C I E I I E E E I I I E E I E E I I E",
+    /* pareto      */ "C C E I I I I I I E E E C E C I E E E E E E E E E E E I I E",
+    /* gumbel      */ "C I E I I I I I I I I E I C I I E E E I I I E E I E E I I E",
+    /* gamma       */ "C C E I I I I I I E E E I C C I E E E C E E E E E E E I I E",
+    /* beta        */ "C C E C I I I I I E E E I E C C E E E E E E E E E E E C E E",
+    /* dirichlet   */ "E E E E E E E E E E E E E E E E C E E E E E E E E E E E E E",
+    /* mv_normal   */ "E E E E E E E E E E E E E E E E E C E E E E E E E E E E E C",
+    /* mixture     */ "E I E I I I I I I I I E I E I I E E E I I I E E I E E I I E",
+    /* chi_squared */ "E E E I I I I I I E E E I E C I E E E C E E E E E E E I I E",
+    /* chi         */ "E E E I I I I I I E E E I E E I E E E E C E E E E E E I I E",
+    /* weibull     */ "E E E I I I I I I E E E I E C I E E E E E C E E E E E I I E",
+    /* transformed */ "E I E I I I I I I I I E I E I I E E E I I I C E I E E I I E",
+    /* independent */ "E E E E E E E E E E E E E E E E E E E E E E E C E E E E E E",
+    /* inv_gamma   */ "E E E I I I I I I E E E I E E I E E E E E E E E C E E I I E",
+    /* logistic    */ "E I E I I I I I I I I E I E I I E E E I I I E E I E E I I E",
+    /* student_t   */ "E I E I I I I I I I I E I E I I E E E I I I E E I E E I I E",
+    /* cont_bern   */ "C C E C I I I I I E E E I E E E E E E E E E E E E E E C E E",
+    /* von_mises   */ "E I E E I I I I I I I E I E I I E E E I I I E E I E E I C E",
+    /* low_rank    */ "E E E E E E E E E E E E E E E E E C E E E E E E E E E E E C",
 };
 
 template <class P, class Q>

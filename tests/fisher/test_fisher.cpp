@@ -241,13 +241,16 @@ TEST_CASE("families of issue 17: scores have mean zero and covariance F; ½δᵀ
     CHECK_THROWS_AS(kldiv::with_parameters(product, vec(3)), kldiv::domain_error);
 }
 
-TEST_CASE("inverse_gamma, logistic, student_t, continuous_bernoulli: scores have mean zero and covariance F", "[fisher][issue17]") {
+TEST_CASE("inverse_gamma, logistic, student_t, continuous_bernoulli, von_mises: scores have mean zero and covariance F", "[fisher][issue17]") {
     check_score_moments(kldiv::inverse_gamma<double>(3.5, 2.0), 31);
     check_score_moments(kldiv::logistic<double>(0.5, 1.5), 32);
     check_score_moments(kldiv::student_t<double>(6.0, 0.5, 1.5), 33);
     check_score_moments(kldiv::continuous_bernoulli<double>(0.3), 34);
     check_quadratic(kldiv::continuous_bernoulli<double>(0.3), (vec(1) << 0.7).finished());
     check_quadratic(kldiv::inverse_gamma<double>(3.5, 2.0), (vec(2) << 0.6, -0.8).finished());
+    check_score_moments(kldiv::von_mises<double>(0.4, 2.5), 35);
+    check_quadratic(kldiv::von_mises<double>(0.4, 2.5), (vec(2) << 0.6, -0.8).finished());
+    check_quadratic(kldiv::von_mises<double>(-3.0, 0.05), (vec(2) << 0.6, -0.8).finished());
     // I_νν against mpmath quadrature of E[(∂ν log p)²] at ν = 4 (tests/data/gen_new_families.py).
     CHECK(kldiv::fisher_information(kldiv::student_t<double>(4.0, 0.0, 1.0))(0, 0) ==
           Approx(6.501220544140750017760671e-3).epsilon(1e-13));

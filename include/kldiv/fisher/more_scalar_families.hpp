@@ -1,5 +1,5 @@
 // Fisher information, scores and parameter vectors of the chi-squared, chi, Weibull, inverse gamma,
-// logistic, Student t and continuous Bernoulli families, in their constructor parametrization.
+// logistic, Student t, continuous Bernoulli and von Mises families, in their constructor parametrization.
 #pragma once
 
 #include <cmath>
@@ -12,6 +12,7 @@
 #include "kldiv/distributions/inverse_gamma.hpp"
 #include "kldiv/distributions/logistic.hpp"
 #include "kldiv/distributions/student_t.hpp"
+#include "kldiv/distributions/von_mises.hpp"
 #include "kldiv/distributions/weibull.hpp"
 #include "kldiv/fisher/scalar_families.hpp"
 
@@ -168,6 +169,31 @@ template <real T>
 parameter_vector<T> score(const continuous_bernoulli<T>& d, T x) {
     const double l = static_cast<double>(d.lambda());
     return detail::vector_of<T>({static_cast<T>((static_cast<double>(x) - detail::cb_mean(d.natural())) / (l * (1 - l)))});
+}
+
+// ---- von_mises (loc μ, concentration κ): F = diag(κ·A(κ), A'(κ)), A = I₁/I₀ ----
+/// (loc, concentration).
+template <real T>
+parameter_vector<T> parameters(const von_mises<T>& d) { return detail::vector_of<T>({d.loc(), d.concentration()}); }
+/// VonMises(θ₀, θ₁).
+template <real T>
+von_mises<T> with_parameters(const von_mises<T>&, const parameter_vector<T>& t) { return von_mises<T>(t[0], t[1]); }
+/// [[κ·A(κ), 0], [0, A'(κ)]] with A = I₁/I₀ and A' = 1 − A/κ − A² = Var cos(X − μ) (the score's
+/// components κ·sin(X − μ) and cos(X − μ) − A are uncorrelated: one is odd about μ, the other
+/// even). A' from its positive series (bessel_i1_i0_ratio_derivative: no cancellation at large
+/// κ, where it is ≈ 1/(2κ²)). ≤ 1e-14 relative in double for κ from 1e-8 to 1e8.
+template <real T>
+fisher_matrix<T> fisher_information(const von_mises<T>& d, parametrization::standard = {}) {
+    const double kappa = static_cast<double>(d.concentration());
+    return detail::matrix_of<T>({{static_cast<T>(kappa * bessel_i1_i0_ratio(kappa)), T(0)},
+                                 {T(0), static_cast<T>(bessel_i1_i0_ratio_derivative(kappa))}});
+}
+/// (∂μ, ∂κ) log p(x) = (κ·sin(x − μ), cos(x − μ) − A(κ)), the second as (1 − A) − 2sin²((x − μ)/2).
+template <real T>
+parameter_vector<T> score(const von_mises<T>& d, T x) {
+    const double kappa = static_cast<double>(d.concentration()), diff = static_cast<double>(x) - static_cast<double>(d.loc());
+    return detail::vector_of<T>({static_cast<T>(kappa * std::sin(diff)),
+                                 static_cast<T>(bessel_i1_i0_ratio_complement(kappa) - detail::one_minus_cos_difference(static_cast<double>(x), static_cast<double>(d.loc())))});
 }
 
 }  // namespace kldiv
