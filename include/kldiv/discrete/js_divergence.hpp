@@ -16,6 +16,7 @@
 #include "kldiv/discrete/row_options.hpp"
 #include "kldiv/discrete/units.hpp"
 #include "kldiv/discrete/vector_input.hpp"
+#include "kldiv/simd/js_kernel.hpp"
 
 namespace kldiv {
 namespace detail {
@@ -173,6 +174,36 @@ void js_rows(std::span<const T> p_logits, std::span<const T> q_logits, std::size
     const std::size_t rows = vocabulary == 0 ? 0 : p_logits.size() / vocabulary;
     const A scale = gradient_scale<A>(options, rows, unit);
     zero_masked_gradient_rows(options, rows, vocabulary, gradients);
+#if defined(KLDIV_HAVE_FLOAT_LANES)
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+        if (gradients.p_logits.empty() && gradients.q_logits.empty()) {
+            // The lane kernel (simd/js_kernel.hpp); rows it declines take the scalar path below.
+            const simd::detail::js_row_constants constants{static_cast<double>(skew.beta),
+                                                           static_cast<double>(skew.one_minus_beta),
+                                                           skew.p_terms ? static_cast<double>(skew.p_factor) : 0.0,
+                                                           skew.q_terms ? static_cast<double>(skew.q_factor) : 0.0,
+                                                           1.0 / options.temperature};
+            reduce_rows<T, A>(
+                options, rows, out,
+                [&](std::size_t row) -> A {
+                    const auto p_row = p_logits.subspan(row * vocabulary, vocabulary);
+                    const auto q_row = q_logits.subspan(row * vocabulary, vocabulary);
+                    double nats = 0;
+                    bool lanes_ok = false;
+                    auto finish = [&](std::size_t, bool ok, double value) {
+                        lanes_ok = ok;
+                        nats = value;
+                    };
+                    simd::detail::dispatch_lanes<simd::detail::js_rows_body<>>(p_row.data(), q_row.data(), vocabulary,
+                                                                             std::size_t{1}, constants, finish);
+                    if (lanes_ok) return static_cast<A>(nats);
+                    return logits_js_nats<A, T>(p_row, q_row, skew, tau);
+                },
+                [&](A nats_value) { return unit.from_nats(nats_value); });
+            return;
+        }
+    }
+#endif
     reduce_rows<T, A>(
         options, rows, out,
         [&](std::size_t row) {
