@@ -202,6 +202,41 @@ void js_rows(std::span<const T> p_logits, std::span<const T> q_logits, std::size
                 [&](A nats_value) { return unit.from_nats(nats_value); });
             return;
         }
+        // With gradients, float rows: the lane kernel's fourth pass writes them
+        // (simd/js_kernel.hpp; ~1e-8 relative, ~1e-11 in its double grade, short of the double
+        // rows' 1e-12, which keep the scalar path). The plain JSD at β = 0 or 1 is 0 for every
+        // input: its gradients are 0 exactly.
+        if constexpr (std::is_same_v<T, float>) {
+            const bool vanishes = !scaled && (skew.beta == A(0) || skew.beta == A(1));
+            const simd::detail::js_row_constants constants{
+                static_cast<double>(skew.beta), static_cast<double>(skew.one_minus_beta),
+                skew.p_terms && !vanishes ? static_cast<double>(skew.p_factor) : 0.0,
+                skew.q_terms && !vanishes ? static_cast<double>(skew.q_factor) : 0.0, 1.0 / options.temperature};
+            const simd::detail::js_gradient_constants gradient_constants{static_cast<double>(scale / tau),
+                                                                         scaled && skew.beta == A(1),
+                                                                         scaled && skew.beta == A(0)};
+            reduce_rows<T, A>(
+                options, rows, out,
+                [&](std::size_t row) -> A {
+                    const auto p_row = p_logits.subspan(row * vocabulary, vocabulary);
+                    const auto q_row = q_logits.subspan(row * vocabulary, vocabulary);
+                    T* grad_p = gradients.p_logits.empty() ? nullptr : gradients.p_logits.data() + row * vocabulary;
+                    T* grad_q = gradients.q_logits.empty() ? nullptr : gradients.q_logits.data() + row * vocabulary;
+                    double nats = 0;
+                    bool lanes_ok = false;
+                    auto finish = [&](std::size_t, bool ok, double value) {
+                        lanes_ok = ok;
+                        nats = value;
+                    };
+                    simd::detail::dispatch_lanes<simd::detail::js_gradient_rows_body>(
+                        p_row.data(), q_row.data(), vocabulary, std::size_t{1}, constants, gradient_constants, grad_p,
+                        grad_q, finish);
+                    if (lanes_ok) return static_cast<A>(nats);
+                    return logits_js_nats<A, T>(p_row, q_row, skew, tau, scale, grad_p, grad_q);
+                },
+                [&](A nats_value) { return unit.from_nats(nats_value); });
+            return;
+        }
     }
 #endif
     reduce_rows<T, A>(

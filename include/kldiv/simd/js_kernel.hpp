@@ -149,11 +149,22 @@ KLDIV_VECTOR_INLINE void js_shift_block(const typename lanes<W>::hd& av, const t
     x += w * exp_expm1_lanes<W, Grade>(y).minus_one;
 }
 
-/// One block's JSD terms (see js_row) given the loaded logits.
+/// What one block's terms are made of (see js_row): per lane, p is the big side where d ≤ 0.
+template <int W>
+struct js_pieces {
+    using D = typename lanes<W>::hd;
+    D big;      // A = max(pᵢ, qᵢ)
+    D z, e;     // e^−|d| and e^−|d| − 1
+    D s;        // |d|
+    D x1, l1;   // c_small·e and log1pmx(x₁): the big side's φ(log(mᵢ/A)) = −l1
+    D x2, l2;   // −c_big·e/z and log1pmx(x₂): the small side's φ(log(mᵢ/(Az))) = −l2
+    D f_big, f_small;
+    typename lanes<W>::hi q_big;  // −1 where d > 0 (q is the larger probability)
+};
+
 template <int W, class Grade>
-KLDIV_VECTOR_INLINE typename lanes<W>::hd js_terms(const typename lanes<W>::hd& av, const typename lanes<W>::hd& bv,
-                                                   const js_row_shift& shift,
-                                                   const js_row_constants& k) noexcept {
+KLDIV_VECTOR_INLINE js_pieces<W> js_pieces_of(const typename lanes<W>::hd& av, const typename lanes<W>::hd& bv,
+                                              const js_row_shift& shift, const js_row_constants& k) noexcept {
     using L = lanes<W>;
     using D = typename L::hd;
     using I = typename L::hi;
@@ -210,7 +221,28 @@ KLDIV_VECTOR_INLINE typename lanes<W>::hd js_terms(const typename lanes<W>::hd& 
     const D near2 = atanh_tail_lanes<W, Grade>(u2) - x2 * u2;
     const D far2 = ((l1 + x1) + s) - x2;
     const D l2 = (x2 <= zero + 0.41) ? near2 : far2;  // log1pmx(x₂)
-    return big * (f_big * -l1 + f_small * (z * -l2));
+    js_pieces<W> out;
+    out.big = big;
+    out.z = z;
+    out.e = e;
+    out.s = s;
+    out.x1 = x1;
+    out.l1 = l1;
+    out.x2 = x2;
+    out.l2 = l2;
+    out.f_big = f_big;
+    out.f_small = f_small;
+    out.q_big = d > zero;
+    return out;
+}
+
+/// One block's JSD terms: A·[f_big·(−l1) + f_small·z·(−l2)], every part ≥ 0.
+template <int W, class Grade>
+KLDIV_VECTOR_INLINE typename lanes<W>::hd js_terms(const typename lanes<W>::hd& av, const typename lanes<W>::hd& bv,
+                                                   const js_row_shift& shift,
+                                                   const js_row_constants& k) noexcept {
+    const js_pieces<W> r = js_pieces_of<W, Grade>(av, bv, shift, k);
+    return r.big * (r.f_big * -r.l1 + r.f_small * (r.z * -r.l2));
 }
 
 /// JSD_β (or its scaled form, by the factors in k) in nats of softmax(a/τ) and softmax(b/τ) for
@@ -268,6 +300,127 @@ KLDIV_VECTOR_INLINE bool js_row(const T* a, const T* b, std::size_t n, const js_
     value = total > 0 ? total : 0.0;
     return true;
 }
+
+/// The gradients' constants: factor = scale/τ (scale: unit and reduction), and whether a side's
+/// gradient is its KL's own (the scaled form at β = 1 for p, β = 0 for q): −pᵢ·expm1(dᵢ).
+struct js_gradient_constants {
+    double factor;
+    bool p_at_limit, q_at_limit;
+};
+
+/// Stores the first count lanes of v to p (float or double).
+template <int W>
+KLDIV_VECTOR_INLINE void store_lanes(float* p, const typename lanes<W>::hd& v, std::size_t count) noexcept {
+    if (count == W / 2) return lanes<W>::store_half(p, v);
+    for (std::size_t j = 0; j < count; ++j) p[j] = static_cast<float>(v[j]);
+}
+template <int W>
+KLDIV_VECTOR_INLINE void store_lanes(double* p, const typename lanes<W>::hd& v, std::size_t count) noexcept {
+    if (count == W / 2) return static_cast<void>(std::memcpy(p, &v, sizeof v));
+    for (std::size_t j = 0; j < count; ++j) p[j] = v[j];
+}
+
+/// js_row with the gradients written in a fourth pass (grad_a, grad_b: null or n entries):
+///   ∂/∂aᵢ = −factor·p_factor·pᵢ·(uᵢ + KL(P‖M)),  ∂/∂bᵢ = −factor·q_factor·qᵢ·(vᵢ + KL(Q‖M)),
+/// uᵢ = log(mᵢ/pᵢ), vᵢ = log(mᵢ/qᵢ) (log1p(x₁) = l1 + x₁ for the big side, log1p(x₂) = l2 + x₂
+/// for the small one: the same pieces as the value), or −factor·pᵢ·expm1(dᵢ) (−factor·qᵢ·expm1(−dᵢ)) at
+/// a limit. The third pass sums KL(P‖M) and KL(Q‖M) apart.
+template <int W, class T, class Grade = js_grade_t<T>>
+KLDIV_VECTOR_INLINE bool js_row_with_gradients(const T* a, const T* b, std::size_t n, const js_row_constants& k,
+                                               const js_gradient_constants& g, T* grad_a, T* grad_b,
+                                               double& value) noexcept {
+    using L = lanes<W>;
+    using D = typename L::hd;
+    using I = typename L::hi;
+    constexpr std::size_t H = W / 2;
+    if (n == 0) return false;
+    const js_row_range ra = js_range_of<W>(a, n), rb = js_range_of<W>(b, n);
+    if (!ra.finite || !rb.finite) return false;
+    if (!(((ra.max - ra.min) + (rb.max - rb.min)) * k.inverse_tau <= 600.0)) return false;
+    js_row_shift shift{ra.max, rb.max, (rb.max - ra.max) * k.inverse_tau, 0.0, 0.0};
+    const std::size_t end = n - n % H;
+    T a_tail[H], b_tail[H];
+    I keep;
+    for (std::size_t j = 0; j < H; ++j) {
+        const bool in_row = end + j < n;
+        a_tail[j] = in_row ? a[end + j] : static_cast<T>(ra.max);
+        b_tail[j] = in_row ? b[end + j] : static_cast<T>(rb.max);
+        keep[j] = in_row ? -1 : 0;
+    }
+    D z{}, x{};
+    for (std::size_t i = 0; i < end; i += H)
+        js_shift_block<W, Grade>(load_logits<W>(a + i), load_logits<W>(b + i), shift.max_a, shift.c0, k.inverse_tau,
+                                 z, x);
+    if (end < n) {
+        D z_tail{}, x_tail{};
+        js_shift_block<W, Grade>(load_logits<W>(a_tail), load_logits<W>(b_tail), shift.max_a, shift.c0, k.inverse_tau,
+                                 z_tail, x_tail);
+        z += L::keep_where(keep, z_tail);
+        x += L::keep_where(keep, x_tail);
+    }
+    const double z_total = L::lane_sum(z);
+    shift.c1 = std::log1p(L::lane_sum(x) / z_total);
+    shift.log_z = std::log(z_total);
+    // KL(P‖M) and KL(Q‖M) apart: the big side's part −A·l1, the small side's −A·z·l2.
+    D kl_p{}, kl_q{};
+    const auto add_sides = [&](const js_pieces<W>& r, const I& mask) __attribute__((always_inline)) {
+        const D big_part = L::keep_where(mask, r.big * -r.l1);
+        const D small_part = L::keep_where(mask, r.big * (r.z * -r.l2));
+        kl_p += r.q_big ? small_part : big_part;
+        kl_q += r.q_big ? big_part : small_part;
+    };
+    const I all = I{} - 1;
+    for (std::size_t i = 0; i < end; i += H)
+        add_sides(js_pieces_of<W, Grade>(load_logits<W>(a + i), load_logits<W>(b + i), shift, k), all);
+    if (end < n) add_sides(js_pieces_of<W, Grade>(load_logits<W>(a_tail), load_logits<W>(b_tail), shift, k), keep);
+    const double kl_p_total = L::lane_sum(kl_p), kl_q_total = L::lane_sum(kl_q);
+    const double total = k.p_factor * kl_p_total + k.q_factor * kl_q_total;
+    value = total > 0 ? total : 0.0;
+    // The gradients, from the same pieces.
+    const auto gradients = [&](const js_pieces<W>& r, T* ga, T* gb, std::size_t count) __attribute__((always_inline)) {
+        const D small = r.big * r.z;
+        const D log_w = r.l1 + r.x1;    // log(mᵢ/A) = log1p(x₁)
+        const D log_w_s = r.l2 + r.x2;  // log(mᵢ/(Az)) = log1p(x₂), not log w + |d| (which cancels)
+        const D big_e = r.big * r.e;  // the big side's A·expm1(−|d|); the small side's is −A·e
+        const D p = r.q_big ? small : r.big, q = r.q_big ? r.big : small;
+        const D u = r.q_big ? log_w_s : log_w, v = r.q_big ? log_w : log_w_s;
+        if (ga != nullptr) {
+            const D p_expm1 = r.q_big ? -big_e : big_e;  // pᵢ·expm1(dᵢ)
+            const D gp = g.p_at_limit ? -p_expm1 : (-k.p_factor) * (p * (u + kl_p_total));
+            store_lanes<W>(ga, gp * g.factor, count);
+        }
+        if (gb != nullptr) {
+            const D q_expm1 = r.q_big ? big_e : -big_e;  // qᵢ·expm1(−dᵢ)
+            const D gq = g.q_at_limit ? -q_expm1 : (-k.q_factor) * (q * (v + kl_q_total));
+            store_lanes<W>(gb, gq * g.factor, count);
+        }
+    };
+    for (std::size_t i = 0; i < end; i += H)
+        gradients(js_pieces_of<W, Grade>(load_logits<W>(a + i), load_logits<W>(b + i), shift, k),
+                  grad_a == nullptr ? nullptr : grad_a + i, grad_b == nullptr ? nullptr : grad_b + i, H);
+    if (end < n)
+        gradients(js_pieces_of<W, Grade>(load_logits<W>(a_tail), load_logits<W>(b_tail), shift, k),
+                  grad_a == nullptr ? nullptr : grad_a + end, grad_b == nullptr ? nullptr : grad_b + end, n - end);
+    return true;
+}
+
+/// Rows with gradients: finish(row, ok, nats) as js_rows_body; where ok, the row's gradients
+/// are written (grad_a, grad_b: null or rows × vocabulary).
+struct js_gradient_rows_body {
+    template <int W, class T, class Finish>
+    KLDIV_VECTOR_INLINE static void run(const T* a, const T* b, std::size_t vocabulary, std::size_t rows,
+                                        const js_row_constants& k, const js_gradient_constants& g, T* grad_a,
+                                        T* grad_b, Finish& finish) noexcept {
+        for (std::size_t row = 0; row < rows; ++row) {
+            double nats = 0;
+            const std::size_t at = row * vocabulary;
+            const bool ok = js_row_with_gradients<W, T>(a + at, b + at, vocabulary, k, g,
+                                                        grad_a == nullptr ? nullptr : grad_a + at,
+                                                        grad_b == nullptr ? nullptr : grad_b + at, nats);
+            finish(row, ok, nats);
+        }
+    }
+};
 
 /// Every row through the lanes, each result handed to finish(row, ok, nats); ok is false for the
 /// rows the lanes decline (non-finite logits, a range beyond 600τ), which finish then computes on
