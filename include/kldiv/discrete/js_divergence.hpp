@@ -178,11 +178,10 @@ void js_rows(std::span<const T> p_logits, std::span<const T> q_logits, std::size
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
         if (gradients.p_logits.empty() && gradients.q_logits.empty()) {
             // The lane kernel (simd/js_kernel.hpp); rows it declines take the scalar path below.
-            const simd::detail::js_row_constants constants{static_cast<double>(skew.beta),
-                                                           static_cast<double>(skew.one_minus_beta),
-                                                           skew.p_terms ? static_cast<double>(skew.p_factor) : 0.0,
-                                                           skew.q_terms ? static_cast<double>(skew.q_factor) : 0.0,
-                                                           1.0 / options.temperature};
+            const simd::detail::js_row_constants constants{
+                static_cast<double>(skew.beta), static_cast<double>(skew.one_minus_beta),
+                skew.p_terms ? static_cast<double>(skew.p_factor) : 0.0,
+                skew.q_terms ? static_cast<double>(skew.q_factor) : 0.0, 1.0 / options.temperature};
             reduce_rows<T, A>(
                 options, rows, out,
                 [&](std::size_t row) -> A {
@@ -195,7 +194,7 @@ void js_rows(std::span<const T> p_logits, std::span<const T> q_logits, std::size
                         nats = value;
                     };
                     simd::detail::dispatch_lanes<simd::detail::js_rows_body<>>(p_row.data(), q_row.data(), vocabulary,
-                                                                             std::size_t{1}, constants, finish);
+                                                                               std::size_t{1}, constants, finish);
                     if (lanes_ok) return static_cast<A>(nats);
                     return logits_js_nats<A, T>(p_row, q_row, skew, tau);
                 },
@@ -212,9 +211,8 @@ void js_rows(std::span<const T> p_logits, std::span<const T> q_logits, std::size
                 static_cast<double>(skew.beta), static_cast<double>(skew.one_minus_beta),
                 skew.p_terms && !vanishes ? static_cast<double>(skew.p_factor) : 0.0,
                 skew.q_terms && !vanishes ? static_cast<double>(skew.q_factor) : 0.0, 1.0 / options.temperature};
-            const simd::detail::js_gradient_constants gradient_constants{static_cast<double>(scale / tau),
-                                                                         scaled && skew.beta == A(1),
-                                                                         scaled && skew.beta == A(0)};
+            const simd::detail::js_gradient_constants gradient_constants{
+                static_cast<double>(scale / tau), scaled && skew.beta == A(1), scaled && skew.beta == A(0)};
             reduce_rows<T, A>(
                 options, rows, out,
                 [&](std::size_t row) -> A {

@@ -138,8 +138,8 @@ struct js_row_shift {
 /// Z = Σwᵢ and X = Σwᵢ·expm1(yᵢ) over H logits, wᵢ = e^((aᵢ − max a)/τ), yᵢ = (bᵢ − aᵢ)/τ − c₀,
 /// so that X/Z = e^(c − c₀) − 1 (Σ over the kept lanes of keep).
 template <int W, class Grade>
-KLDIV_VECTOR_INLINE void js_shift_block(const typename lanes<W>::hd& av, const typename lanes<W>::hd& bv,
-                                        double max_a, double c0, double inverse_tau, typename lanes<W>::hd& z,
+KLDIV_VECTOR_INLINE void js_shift_block(const typename lanes<W>::hd& av, const typename lanes<W>::hd& bv, double max_a,
+                                        double c0, double inverse_tau, typename lanes<W>::hd& z,
                                         typename lanes<W>::hd& x) noexcept {
     using D = typename lanes<W>::hd;
     const D gap = (av - max_a) * inverse_tau;
@@ -153,11 +153,11 @@ KLDIV_VECTOR_INLINE void js_shift_block(const typename lanes<W>::hd& av, const t
 template <int W>
 struct js_pieces {
     using D = typename lanes<W>::hd;
-    D big;      // A = max(pᵢ, qᵢ)
-    D z, e;     // e^−|d| and e^−|d| − 1
-    D s;        // |d|
-    D x1, l1;   // c_small·e and log1pmx(x₁): the big side's φ(log(mᵢ/A)) = −l1
-    D x2, l2;   // −c_big·e/z and log1pmx(x₂): the small side's φ(log(mᵢ/(Az))) = −l2
+    D big;     // A = max(pᵢ, qᵢ)
+    D z, e;    // e^−|d| and e^−|d| − 1
+    D s;       // |d|
+    D x1, l1;  // c_small·e and log1pmx(x₁): the big side's φ(log(mᵢ/A)) = −l1
+    D x2, l2;  // −c_big·e/z and log1pmx(x₂): the small side's φ(log(mᵢ/(Az))) = −l2
     D f_big, f_small;
     typename lanes<W>::hi q_big;  // −1 where d > 0 (q is the larger probability)
 };
@@ -217,7 +217,7 @@ KLDIV_VECTOR_INLINE js_pieces<W> js_pieces_of(const typename lanes<W>::hd& av, c
     const D tail1 = atanh_tail_lanes<W, Grade>(u1);
     const D near1 = tail1 - x1 * u1;
     const D log_w = ((w_exponent * R::ln2_hi - x1) + 2.0 * u1) + (w_exponent * R::ln2_lo + tail1);  // log w − x₁
-    const D l1 = (x1 >= near_limit1) ? near1 : log_w;                                                // log1pmx(x₁)
+    const D l1 = (x1 >= near_limit1) ? near1 : log_w;                                               // log1pmx(x₁)
     const D near2 = atanh_tail_lanes<W, Grade>(u2) - x2 * u2;
     const D far2 = ((l1 + x1) + s) - x2;
     const D l2 = (x2 <= zero + 0.41) ? near2 : far2;  // log1pmx(x₂)
@@ -239,8 +239,7 @@ KLDIV_VECTOR_INLINE js_pieces<W> js_pieces_of(const typename lanes<W>::hd& av, c
 /// One block's JSD terms: A·[f_big·(−l1) + f_small·z·(−l2)], every part ≥ 0.
 template <int W, class Grade>
 KLDIV_VECTOR_INLINE typename lanes<W>::hd js_terms(const typename lanes<W>::hd& av, const typename lanes<W>::hd& bv,
-                                                   const js_row_shift& shift,
-                                                   const js_row_constants& k) noexcept {
+                                                   const js_row_shift& shift, const js_row_constants& k) noexcept {
     const js_pieces<W> r = js_pieces_of<W, Grade>(av, bv, shift, k);
     return r.big * (r.f_big * -r.l1 + r.f_small * (r.z * -r.l2));
 }
@@ -282,11 +281,12 @@ KLDIV_VECTOR_INLINE bool js_row(const T* a, const T* b, std::size_t n, const js_
     }
     D z{}, x{};
     for (std::size_t i = 0; i < end; i += H)
-        js_shift_block<W, Grade>(load_logits<W>(a + i), load_logits<W>(b + i), shift.max_a, shift.c0, k.inverse_tau, z, x);
+        js_shift_block<W, Grade>(load_logits<W>(a + i), load_logits<W>(b + i), shift.max_a, shift.c0, k.inverse_tau, z,
+                                 x);
     if (end < n) {
         D z_tail{}, x_tail{};
         js_shift_block<W, Grade>(load_logits<W>(a_tail), load_logits<W>(b_tail), shift.max_a, shift.c0, k.inverse_tau,
-                          z_tail, x_tail);
+                                 z_tail, x_tail);
         z += L::keep_where(keep, z_tail);
         x += L::keep_where(keep, x_tail);
     }
@@ -294,8 +294,10 @@ KLDIV_VECTOR_INLINE bool js_row(const T* a, const T* b, std::size_t n, const js_
     shift.c1 = std::log1p(L::lane_sum(x) / z_total);
     shift.log_z = std::log(z_total);
     D sum{};
-    for (std::size_t i = 0; i < end; i += H) sum += js_terms<W, Grade>(load_logits<W>(a + i), load_logits<W>(b + i), shift, k);
-    if (end < n) sum += L::keep_where(keep, js_terms<W, Grade>(load_logits<W>(a_tail), load_logits<W>(b_tail), shift, k));
+    for (std::size_t i = 0; i < end; i += H)
+        sum += js_terms<W, Grade>(load_logits<W>(a + i), load_logits<W>(b + i), shift, k);
+    if (end < n)
+        sum += L::keep_where(keep, js_terms<W, Grade>(load_logits<W>(a_tail), load_logits<W>(b_tail), shift, k));
     const double total = L::lane_sum(sum);
     value = total > 0 ? total : 0.0;
     return true;
@@ -349,8 +351,8 @@ KLDIV_VECTOR_INLINE bool js_row_with_gradients(const T* a, const T* b, std::size
     }
     D z{}, x{};
     for (std::size_t i = 0; i < end; i += H)
-        js_shift_block<W, Grade>(load_logits<W>(a + i), load_logits<W>(b + i), shift.max_a, shift.c0, k.inverse_tau,
-                                 z, x);
+        js_shift_block<W, Grade>(load_logits<W>(a + i), load_logits<W>(b + i), shift.max_a, shift.c0, k.inverse_tau, z,
+                                 x);
     if (end < n) {
         D z_tail{}, x_tail{};
         js_shift_block<W, Grade>(load_logits<W>(a_tail), load_logits<W>(b_tail), shift.max_a, shift.c0, k.inverse_tau,
@@ -381,7 +383,7 @@ KLDIV_VECTOR_INLINE bool js_row_with_gradients(const T* a, const T* b, std::size
         const D small = r.big * r.z;
         const D log_w = r.l1 + r.x1;    // log(mᵢ/A) = log1p(x₁)
         const D log_w_s = r.l2 + r.x2;  // log(mᵢ/(Az)) = log1p(x₂), not log w + |d| (which cancels)
-        const D big_e = r.big * r.e;  // the big side's A·expm1(−|d|); the small side's is −A·e
+        const D big_e = r.big * r.e;    // the big side's A·expm1(−|d|); the small side's is −A·e
         const D p = r.q_big ? small : r.big, q = r.q_big ? r.big : small;
         const D u = r.q_big ? log_w_s : log_w, v = r.q_big ? log_w : log_w_s;
         if (ga != nullptr) {
@@ -409,14 +411,14 @@ KLDIV_VECTOR_INLINE bool js_row_with_gradients(const T* a, const T* b, std::size
 struct js_gradient_rows_body {
     template <int W, class T, class Finish>
     KLDIV_VECTOR_INLINE static void run(const T* a, const T* b, std::size_t vocabulary, std::size_t rows,
-                                        const js_row_constants& k, const js_gradient_constants& g, T* grad_a,
-                                        T* grad_b, Finish& finish) noexcept {
+                                        const js_row_constants& k, const js_gradient_constants& g, T* grad_a, T* grad_b,
+                                        Finish& finish) noexcept {
         for (std::size_t row = 0; row < rows; ++row) {
             double nats = 0;
             const std::size_t at = row * vocabulary;
-            const bool ok = js_row_with_gradients<W, T>(a + at, b + at, vocabulary, k, g,
-                                                        grad_a == nullptr ? nullptr : grad_a + at,
-                                                        grad_b == nullptr ? nullptr : grad_b + at, nats);
+            const bool ok =
+                js_row_with_gradients<W, T>(a + at, b + at, vocabulary, k, g, grad_a == nullptr ? nullptr : grad_a + at,
+                                            grad_b == nullptr ? nullptr : grad_b + at, nats);
             finish(row, ok, nats);
         }
     }
