@@ -157,11 +157,12 @@ double kl_row(const float* a, const float* b, std::size_t n) {
     return out;
 }
 
-/// Jensen–Shannon divergence in nats of softmax(a) and softmax(b), ½KL(P‖M) + ½KL(Q‖M), by
-/// kldiv's JSD_β lane kernel (simd/js_kernel.hpp) at β = ½ in its double grade (~1e-14
-/// relative: every term ≥ 0, nothing cancels when P ≈ Q); rows the lanes decline (−inf
-/// logits, a range beyond 600) take kldiv's exact scalar path.
-double jsd_row(const float* a, const float* b, std::size_t n) {
+/// Jensen–Shannon divergence in nats of softmax(a) and softmax(b), ½KL(P‖M) + ½KL(Q‖M), given
+/// each row's log-sum-exp, by kldiv's JSD_β lane kernel (simd/js_kernel.hpp,
+/// js_row_given_log_sums: no shift pass, the report has the log-sum-exps) at β = ½ in its double
+/// grade: every term ≥ 0, ~1e-14 relative plus the log-sum-exps' own error in log qᵢ − log pᵢ;
+/// rows the lanes decline (−inf logits, a range beyond 600) take kldiv's exact scalar path.
+double jsd_row(const float* a, const float* b, std::size_t n, double log_sum_a, double log_sum_b) {
 #if defined(KLDIV_HAVE_FLOAT_LANES)
     constexpr kldiv::simd::detail::js_row_constants half{0.5, 0.5, 0.5, 0.5, 1.0};
     double nats = 0;
@@ -170,9 +171,13 @@ double jsd_row(const float* a, const float* b, std::size_t n) {
         lanes_ok = ok;
         nats = value;
     };
-    kldiv::simd::detail::dispatch_lanes<kldiv::simd::detail::js_rows_body<kldiv::simd::detail::js_double_grade>>(
-        a, b, n, std::size_t{1}, half, finish);
+    kldiv::simd::detail::dispatch_lanes<
+        kldiv::simd::detail::js_rows_given_log_sums_body<kldiv::simd::detail::js_double_grade>>(
+        a, b, n, std::size_t{1}, half, &log_sum_a, &log_sum_b, finish);
     if (lanes_ok) return nats;
+#else
+    (void)log_sum_a;
+    (void)log_sum_b;
 #endif
     const kldiv::detail::js_skew<double> half_skew(0.5, false);
     return kldiv::detail::logits_js_nats<double, float>(std::span<const float>(a, n), std::span<const float>(b, n),
@@ -324,7 +329,7 @@ per_token_values compute_per_token(const logit_source& base, const logit_source&
                                   ? kl_row(s.test_conditioned.data(), p.values, n)
                                   : infinity;
         }
-        v.jsd[r] = jsd_row(p.values, q.values, n);
+        v.jsd[r] = jsd_row(p.values, q.values, n, log_zp, log_zq);
 
         if (have_tokens) {
             const auto t = static_cast<std::size_t>(token_of(r));

@@ -303,6 +303,61 @@ KLDIV_VECTOR_INLINE bool js_row(const T* a, const T* b, std::size_t n, const js_
     return true;
 }
 
+/// js_row for a caller that already has each row's log-sum-exp at τ, log Σe^(aᵢ/τ) and
+/// log Σe^(bᵢ/τ): no shift pass (two passes: range, terms), with
+/// dᵢ = (bᵢ − aᵢ)/τ − (lse b − lse a) and log pᵢ = aᵢ/τ − lse a. dᵢ then carries the absolute
+/// error of the two log-sum-exps (~1e-16·|lse|), so nearly equal rows lose the relative
+/// accuracy js_row keeps (there the difference of the log-sum-exps cancels); the terms are
+/// otherwise as js_row's. Returns false for the rows js_row declines.
+template <int W, class T, class Grade = js_grade_t<T>>
+KLDIV_VECTOR_INLINE bool js_row_given_log_sums(const T* a, const T* b, std::size_t n, const js_row_constants& k,
+                                               double log_sum_a, double log_sum_b, double& value) noexcept {
+    using L = lanes<W>;
+    using D = typename L::hd;
+    using I = typename L::hi;
+    constexpr std::size_t H = W / 2;
+    if (n == 0) return false;
+    const js_row_range ra = js_range_of<W>(a, n), rb = js_range_of<W>(b, n);
+    if (!ra.finite || !rb.finite) return false;
+    if (!(((ra.max - ra.min) + (rb.max - rb.min)) * k.inverse_tau <= 600.0)) return false;
+    const js_row_shift shift{0.0, 0.0, log_sum_b - log_sum_a, 0.0, log_sum_a};
+    const std::size_t end = n - n % H;
+    T a_tail[H], b_tail[H];
+    I keep;
+    for (std::size_t j = 0; j < H; ++j) {
+        const bool in_row = end + j < n;
+        a_tail[j] = in_row ? a[end + j] : static_cast<T>(ra.max);
+        b_tail[j] = in_row ? b[end + j] : static_cast<T>(rb.max);
+        keep[j] = in_row ? -1 : 0;
+    }
+    D sum{};
+    for (std::size_t i = 0; i < end; i += H)
+        sum += js_terms<W, Grade>(load_logits<W>(a + i), load_logits<W>(b + i), shift, k);
+    if (end < n)
+        sum += L::keep_where(keep, js_terms<W, Grade>(load_logits<W>(a_tail), load_logits<W>(b_tail), shift, k));
+    const double total = L::lane_sum(sum);
+    value = total > 0 ? total : 0.0;
+    return true;
+}
+
+/// js_row_given_log_sums over rows 0..rows−1 with one pair of log-sum-exps each (log_sums_a[r],
+/// log_sums_b[r]); finish(row, ok, nats) as js_rows_body.
+template <class Grade = void>
+struct js_rows_given_log_sums_body {
+    template <int W, class T, class Finish>
+    KLDIV_VECTOR_INLINE static void run(const T* a, const T* b, std::size_t vocabulary, std::size_t rows,
+                                        const js_row_constants& k, const double* log_sums_a, const double* log_sums_b,
+                                        Finish& finish) noexcept {
+        using G = std::conditional_t<std::is_void_v<Grade>, js_grade_t<T>, Grade>;
+        for (std::size_t row = 0; row < rows; ++row) {
+            double nats = 0;
+            const bool ok = js_row_given_log_sums<W, T, G>(a + row * vocabulary, b + row * vocabulary, vocabulary, k,
+                                                           log_sums_a[row], log_sums_b[row], nats);
+            finish(row, ok, nats);
+        }
+    }
+};
+
 /// The gradients' constants: factor = scale/τ (scale: unit and reduction), and whether a side's
 /// gradient is its KL's own (the scaled form at β = 1 for p, β = 0 for q): −pᵢ·expm1(dᵢ).
 struct js_gradient_constants {
