@@ -14,6 +14,7 @@
 #include <span>
 
 #include <kldiv/core/instruction_set.hpp>
+#include <kldiv/discrete/js_divergence.hpp>
 #include <kldiv/discrete/logits.hpp>
 
 #if defined(_OPENMP)
@@ -156,131 +157,31 @@ double kl_row(const float* a, const float* b, std::size_t n) {
     return out;
 }
 
-// --- Jensen–Shannon divergence of a row pair, kld-report's own kernel (kldiv has no JSD row
-// kernel yet). Every piece is a polynomial on a bounded interval, every selection a bitwise
-// blend, so GCC vectorises the eight-lane loop below (see sum_exp_body).
-
-[[gnu::always_inline]] inline double blend(bool take_first, double first, double second) noexcept {
-    const std::uint64_t mask = 0 - static_cast<std::uint64_t>(take_first);
-    return std::bit_cast<double>((std::bit_cast<std::uint64_t>(first) & mask) |
-                                 (std::bit_cast<std::uint64_t>(second) & ~mask));
-}
-
-/// eᵗ for t ≤ 0 (clamped at −700), as in sum_exp_body.
-[[gnu::always_inline]] inline double exp_nonpositive(double t) noexcept {
-    constexpr double log2e = 0x1.71547652b82fep0, shifter = 0x1.8p52;
-    constexpr double ln2_hi = 0x1.62e42fee00000p-1, ln2_lo = 0x1.a39ef35793c76p-33;
-    constexpr std::uint64_t shifter_bits = std::bit_cast<std::uint64_t>(shifter);
-    t = blend(t < -700.0, -700.0, t);
-    const double y = t * log2e + shifter;
-    const double k = y - shifter;
-    const double r = (t - k * ln2_hi) - k * ln2_lo;
-    double p = 1.0 / 479001600;
-    p = p * r + 1.0 / 39916800;
-    p = p * r + 1.0 / 3628800;
-    p = p * r + 1.0 / 362880;
-    p = p * r + 1.0 / 40320;
-    p = p * r + 1.0 / 5040;
-    p = p * r + 1.0 / 720;
-    p = p * r + 1.0 / 120;
-    p = p * r + 1.0 / 24;
-    p = p * r + 1.0 / 6;
-    p = p * r + 0.5;
-    p = p * r + 1.0;
-    p = p * r + 1.0;
-    return p * std::bit_cast<double>((std::bit_cast<std::uint64_t>(y) - shifter_bits + 1023) << 52);
-}
-
-/// 1/(k + 1)! for k = 0 … 20: eʳ − 1 = r·Σ rᵏ/(k + 1)!.
-constexpr auto expm1_coefficients = [] {
-    std::array<double, 21> c{};
-    double factorial = 1;
-    for (std::size_t k = 0; k < c.size(); ++k) {
-        factorial *= double(k + 1);
-        c[k] = 1 / factorial;
-    }
-    return c;
-}();
-
-/// eʳ − 1 for |r| ≤ 1.1 by its Taylor series to degree 21 (truncation < 1e-19 relative).
-[[gnu::always_inline]] inline double expm1_small(double r) noexcept {
-    double p = expm1_coefficients[20];
-#pragma GCC unroll 32  // fully unrolled, or the lane loop around it is not vectorised
-    for (int k = 19; k >= 0; --k) p = p * r + expm1_coefficients[std::size_t(k)];
-    return r * p;
-}
-
-/// Σₙ u²ⁿ/(2n + 3) for u² ≤ 1/9, n ≤ 16 (truncation < 1e-17 relative): log(1 + x) − x =
-/// −x·u + 2u³·Σ with u = x/(2 + x).
-[[gnu::always_inline]] inline double atanh_tail(double u2) noexcept {
-    double s = 1.0 / 35;
-#pragma GCC unroll 32
-    for (int n = 15; n >= 0; --n) s = s * u2 + 1.0 / (2 * n + 3);
-    return s;
-}
-
-/// 2·JSD of softmax(a) and softmax(b) over n logits, given each row's log-sum-exp. Per outcome,
-/// with A the larger of pᵢ, qᵢ, δ = |log qᵢ − log pᵢ|, z = e^−δ and x = (z − 1)/2:
-///   pᵢ·log(pᵢ/mᵢ) + qᵢ·log(qᵢ/mᵢ) = A·[−log1pmx(x) − z·log1pmx(−x/z)],   m = (p + q)/2,
-/// the Bregman form ½Σ[pφ(log(m/p)) + qφ(log(m/q))] written in z: both terms ≥ 0. For δ > ln 3
-/// (z < 1/3, −x/z > 1) the second is (1 − z²)/2 − z·δ − z·log1pmx(x) instead (it cancels by
-/// at most 4.4×). z − 1 comes from expm1 for δ ≤ ln 3. δ = |(b − a) − (lse b − lse a)|, the
-/// logit difference exact in double. Logits of −inf (and entries 800 below their row's
-/// log-sum-exp) count as probability 0.
-[[gnu::always_inline]] inline double jsd_body(const float* a, const float* b, std::size_t n, double lse_a,
-                                              double lse_b) noexcept {
-    constexpr double ln3 = 1.0986122886681098;
-    const double shift = lse_b - lse_a;
-    const auto term = [=](float af, float bf) __attribute__((always_inline)) {
-        const double ai = blend(double(af) < lse_a - 800, lse_a - 800, double(af));  // −inf → far below
-        const double bi = blend(double(bf) < lse_b - 800, lse_b - 800, double(bf));
-        const double la = ai - lse_a, d = (bi - ai) - shift;  // log q − log p = d
-        const double l_max = la + blend(d > 0, d, 0.0);
-        const double delta = blend(d > 0, d, -d);
-        const double big_a = exp_nonpositive(blend(l_max > 0, 0.0, l_max));
-        const bool near = delta <= ln3;
-        const double e_near = expm1_small(blend(near, -delta, 0.0));
-        const double z_far = exp_nonpositive(-delta);
-        const double e = blend(near, e_near, z_far - 1);  // z − 1 ∈ (−1, 0]
-        const double z = 1 + e;
-        // −log1pmx(x), x = e/2 ∈ [−1/2, 0]: u = x/(2 + x) = e/(4 + e); both parts ≥ 0
-        const double u = e / (4 + e);
-        const double first = e / 2 * u - 2 * u * u * u * atanh_tail(u * u);
-        // −z·log1pmx(y), y = −x/z ∈ [0, 1] when near: v = y/(2 + y) = −e/(3z + 1), z·y = −e/2
-        const double v = -e / (3 * z + 1);
-        const double second_near = -e / 2 * v - 2 * z * v * v * v * atanh_tail(v * v);
-        const double second_far = (1 - z * z) / 2 - z * delta + z * first;
-        return big_a * (first + blend(near, second_near, second_far));
+/// Jensen–Shannon divergence in nats of softmax(a) and softmax(b), ½KL(P‖M) + ½KL(Q‖M), given
+/// each row's log-sum-exp, by kldiv's JSD_β lane kernel (simd/js_kernel.hpp,
+/// js_row_given_log_sums: no shift pass, the report has the log-sum-exps) at β = ½ in its double
+/// grade: every term ≥ 0, ~1e-14 relative plus the log-sum-exps' own error in log qᵢ − log pᵢ;
+/// rows the lanes decline (−inf logits, a range beyond 600) take kldiv's exact scalar path.
+double jsd_row(const float* a, const float* b, std::size_t n, double log_sum_a, double log_sum_b) {
+#if defined(KLDIV_HAVE_FLOAT_LANES)
+    constexpr kldiv::simd::detail::js_row_constants half{0.5, 0.5, 0.5, 0.5, 1.0};
+    double nats = 0;
+    bool lanes_ok = false;
+    auto finish = [&](std::size_t, bool ok, double value) {
+        lanes_ok = ok;
+        nats = value;
     };
-    constexpr int lanes = 8;
-    double partial[lanes] = {};
-    std::size_t i = 0;
-    for (; i + lanes <= n; i += lanes)
-        for (int j = 0; j < lanes; ++j) partial[j] += term(a[i + std::size_t(j)], b[i + std::size_t(j)]);
-    double sum = 0;
-    for (int j = 0; j < lanes; ++j) sum += partial[j];
-    for (; i < n; ++i) sum += term(a[i], b[i]);
-    return sum;
-}
-
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(KLDIV_FORCE_SCALAR)
-[[gnu::target("avx2,fma")]] double jsd_avx2(const float* a, const float* b, std::size_t n, double lse_a,
-                                            double lse_b) noexcept {
-    return jsd_body(a, b, n, lse_a, lse_b);
-}
+    kldiv::simd::detail::dispatch_lanes<
+        kldiv::simd::detail::js_rows_given_log_sums_body<kldiv::simd::detail::js_double_grade>>(
+        a, b, n, std::size_t{1}, half, &log_sum_a, &log_sum_b, finish);
+    if (lanes_ok) return nats;
+#else
+    (void)log_sum_a;
+    (void)log_sum_b;
 #endif
-double jsd_portable(const float* a, const float* b, std::size_t n, double lse_a, double lse_b) noexcept {
-    return jsd_body(a, b, n, lse_a, lse_b);
-}
-
-/// Jensen–Shannon divergence in nats of softmax(a) and softmax(b), ½KL(P‖M) + ½KL(Q‖M), every
-/// term ≥ 0 (see jsd_body), ~1e-15 relative.
-double jsd_row(const float* a, const float* b, std::size_t n, double lse_a, double lse_b) {
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(KLDIV_FORCE_SCALAR)
-    static const bool avx2 = kldiv::simd::active_isa() != kldiv::simd::isa::scalar;
-    if (avx2) return jsd_avx2(a, b, n, lse_a, lse_b) / 2;
-#endif
-    return jsd_portable(a, b, n, lse_a, lse_b) / 2;
+    const kldiv::detail::js_skew<double> half_skew(0.5, false);
+    return kldiv::detail::logits_js_nats<double, float>(std::span<const float>(a, n), std::span<const float>(b, n),
+                                                        half_skew, 1.0);
 }
 
 /// Runs body(chunk) for chunks 0..count−1 on `threads` threads (0: all); chunks are

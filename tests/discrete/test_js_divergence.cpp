@@ -10,6 +10,7 @@
 
 #include "kldiv/discrete/js_divergence.hpp"
 #include "support/catch.hpp"
+#include "support/isa.hpp"
 #include "support/quad_reference.hpp"
 
 using kldiv::test::quad;
@@ -226,4 +227,146 @@ TEST_CASE("JSD_beta rows validate their inputs and name the row", "[discrete][js
     const std::vector<std::uint8_t> mask{1, 0};
     options.mask = mask;
     CHECK_NOTHROW(kldiv::js_divergence_rows(bad, q, 3, out, options));  // the bad row is masked
+}
+
+namespace {
+
+/// Rows of length vocabulary (not a multiple of any lane block) at temperature τ against the
+/// quad definition: every β and both forms. closeness > 0: q = p + closeness·N(0, 1) (for float,
+/// at least one ulp apart somewhere), else independent rows.
+template <class T>
+void check_lane_rows(std::size_t vocabulary, double spread, double offset, double closeness, double tau,
+                     double tolerance, std::uint64_t seed) {
+    std::mt19937_64 engine(seed);
+    std::normal_distribution<double> normal(0.0, 1.0);
+    const std::size_t rows = 2;
+    std::vector<T> p(rows * vocabulary), q(p.size());
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        p[i] = static_cast<T>(spread * normal(engine) + offset);
+        q[i] = closeness > 0 ? static_cast<T>(double(p[i]) + closeness * normal(engine))
+                             : static_cast<T>(spread * normal(engine));
+    }
+    std::vector<T> out(rows);
+    for (const double beta : {0.0, 1e-9, 0.3, 0.5, 1.0 - 1e-9, 1.0}) {
+        for (const bool scaled : {false, true}) {
+            kldiv::row_options options;
+            options.beta = beta;
+            options.temperature = tau;
+            if (scaled)
+                kldiv::unchecked::scaled_js_divergence_rows(std::span<const T>(p), std::span<const T>(q), vocabulary,
+                                                            std::span<T>(out), options);
+            else
+                kldiv::unchecked::js_divergence_rows(std::span<const T>(p), std::span<const T>(q), vocabulary,
+                                                     std::span<T>(out), options);
+            for (std::size_t row = 0; row < rows; ++row) {
+                const quad reference = quad_js(p.data() + row * vocabulary, q.data() + row * vocabulary, vocabulary,
+                                               quad(beta), scaled, quad(tau));
+                INFO("vocabulary " << vocabulary << " beta " << beta << " scaled " << scaled << " tau " << tau
+                                   << " row " << row << " got " << out[row] << " want " << double(reference));
+                if (!scaled && (beta == 0 || beta == 1))
+                    CHECK(out[row] == 0);
+                else
+                    CHECK(relative_error(double(out[row]), reference) <= tolerance);
+            }
+        }
+    }
+}
+
+}  // namespace
+
+TEST_CASE("JSD_beta lane kernel: ragged rows, temperature, both forms, every beta", "[discrete][js][lanes]") {
+    const kldiv::test::isa_guard guard;
+    for (const auto set : kldiv::test::available_isas()) {  // every lane width: 2, 4 and 8 doubles
+        kldiv::simd::limit_isa(set);
+        for (const std::size_t vocabulary : {std::size_t{1}, std::size_t{3}, std::size_t{17}, std::size_t{1003}}) {
+            check_lane_rows<double>(vocabulary, 3.0, 30.0, 0.0, 1.0, 1e-12, 1);
+            check_lane_rows<double>(vocabulary, 3.0, -5.0, 0.0, 0.7, 1e-12, 2);
+            check_lane_rows<float>(vocabulary, 3.0, 30.0, 0.0, 1.0, 1e-6, 3);
+            check_lane_rows<float>(vocabulary, 2.0, 0.0, 0.0, 2.5, 1e-6, 4);
+            // Nearly equal rows, also at τ ≠ 1 and shifted by a constant (softmax must not care).
+            check_lane_rows<double>(vocabulary, 3.0, 30.0, 1e-9, 1.0, 1e-12, 5);
+            check_lane_rows<double>(vocabulary, 1.0, 0.0, 1e-6, 0.3, 1e-12, 6);
+            check_lane_rows<float>(vocabulary, 3.0, 0.0, 1e-2, 1.7, 1e-6, 7);
+        }
+    }
+}
+
+TEST_CASE("JSD_beta lane kernel keeps its digits at JSD ~ 1e-20 in float and double", "[discrete][js][lanes]") {
+    // Logits of size ~1e-3 whose float ulps are ~1e-10: q one to three ulps from p, so every
+    // d ~ 1e-10 and JSD ~ 1e-21 (P·log P − M·log M would return noise of order 1e-16).
+    const std::size_t vocabulary = 1001;
+    std::mt19937_64 engine(11);
+    std::normal_distribution<double> normal(0.0, 1e-3);
+    std::uniform_int_distribution<int> steps(1, 3);
+    std::vector<float> pf(vocabulary), qf(vocabulary);
+    std::vector<double> pd(vocabulary), qd(vocabulary);
+    for (std::size_t i = 0; i < vocabulary; ++i) {
+        pf[i] = static_cast<float>(normal(engine));
+        qf[i] = pf[i];
+        const int n = (i % 3 == 0) ? 0 : steps(engine);
+        for (int s = 0; s < n; ++s) qf[i] = std::nextafter(qf[i], (i % 2) ? 1.0f : -1.0f);
+        pd[i] = double(pf[i]);
+        qd[i] = pd[i] + 1e-10 * normal(engine) * 1e3;
+    }
+    const kldiv::test::isa_guard guard;
+    for (const auto set : kldiv::test::available_isas())
+        for (const double beta : {0.5, 0.1, 1e-9}) {
+            kldiv::simd::limit_isa(set);
+            for (const bool scaled : {false, true}) {
+                kldiv::row_options options;
+                options.beta = beta;
+                std::vector<float> outf(1);
+                std::vector<double> outd(1);
+                if (scaled) {
+                    kldiv::scaled_js_divergence_rows(pf, qf, vocabulary, outf, options);
+                    kldiv::scaled_js_divergence_rows(pd, qd, vocabulary, outd, options);
+                } else {
+                    kldiv::js_divergence_rows(pf, qf, vocabulary, outf, options);
+                    kldiv::js_divergence_rows(pd, qd, vocabulary, outd, options);
+                }
+                const quad reference_f = quad_js(pf.data(), qf.data(), vocabulary, quad(beta), scaled);
+                const quad reference_d = quad_js(pd.data(), qd.data(), vocabulary, quad(beta), scaled);
+                INFO("beta " << beta << " scaled " << scaled << " float " << outf[0] << " want " << double(reference_f)
+                             << " double " << outd[0] << " want " << double(reference_d));
+                if (beta == 0.5 && !scaled) {
+                    CHECK(double(reference_f) < 1e-18);
+                    CHECK(double(reference_d) < 1e-18);
+                }
+                CHECK(relative_error(double(outf[0]), reference_f) <= 1e-6);
+                CHECK(relative_error(outd[0], reference_d) <= 1e-12);
+            }
+        }
+}
+
+TEST_CASE("JSD_beta rows the lanes decline: -inf logits and very wide ranges", "[discrete][js][lanes]") {
+    const double inf = std::numeric_limits<double>::infinity();
+    const std::size_t vocabulary = 37;
+    std::mt19937_64 engine(9);
+    std::normal_distribution<double> normal(0.0, 2.0);
+    std::vector<double> p(3 * vocabulary), q(p.size());
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        p[i] = normal(engine);
+        q[i] = normal(engine);
+    }
+    p[3] = -inf;                     // row 0: −inf on one side
+    q[vocabulary + 5] = -inf;        // row 1: on the other
+    p[vocabulary + 5] = -inf;        //        and on both at one outcome
+    p[2 * vocabulary + 7] = -800.0;  // row 2: a range beyond 600 (an outcome of probability ~e^−800)
+    q[2 * vocabulary + 8] = 700.0;
+    std::vector<float> pf(p.begin(), p.end()), qf(q.begin(), q.end());
+    for (const double beta : {1e-9, 0.5, 0.8}) {
+        kldiv::row_options options;
+        options.beta = beta;
+        std::vector<double> out(3);
+        std::vector<float> outf(3);
+        kldiv::js_divergence_rows(p, q, vocabulary, out, options);
+        kldiv::js_divergence_rows(pf, qf, vocabulary, outf, options);
+        for (std::size_t row = 0; row < 3; ++row) {
+            INFO("beta " << beta << " row " << row);
+            CHECK(relative_error(out[row], quad_js(p.data() + row * vocabulary, q.data() + row * vocabulary, vocabulary,
+                                                   quad(beta), false)) <= 1e-12);
+            CHECK(relative_error(double(outf[row]), quad_js(pf.data() + row * vocabulary, qf.data() + row * vocabulary,
+                                                            vocabulary, quad(beta), false)) <= 1e-6);
+        }
+    }
 }

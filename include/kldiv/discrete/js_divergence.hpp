@@ -16,6 +16,7 @@
 #include "kldiv/discrete/row_options.hpp"
 #include "kldiv/discrete/units.hpp"
 #include "kldiv/discrete/vector_input.hpp"
+#include "kldiv/simd/js_kernel.hpp"
 
 namespace kldiv {
 namespace detail {
@@ -173,6 +174,69 @@ void js_rows(std::span<const T> p_logits, std::span<const T> q_logits, std::size
     const std::size_t rows = vocabulary == 0 ? 0 : p_logits.size() / vocabulary;
     const A scale = gradient_scale<A>(options, rows, unit);
     zero_masked_gradient_rows(options, rows, vocabulary, gradients);
+#if defined(KLDIV_HAVE_FLOAT_LANES)
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+        if (gradients.p_logits.empty() && gradients.q_logits.empty()) {
+            // The lane kernel (simd/js_kernel.hpp); rows it declines take the scalar path below.
+            const simd::detail::js_row_constants constants{
+                static_cast<double>(skew.beta), static_cast<double>(skew.one_minus_beta),
+                skew.p_terms ? static_cast<double>(skew.p_factor) : 0.0,
+                skew.q_terms ? static_cast<double>(skew.q_factor) : 0.0, 1.0 / options.temperature};
+            reduce_rows<T, A>(
+                options, rows, out,
+                [&](std::size_t row) -> A {
+                    const auto p_row = p_logits.subspan(row * vocabulary, vocabulary);
+                    const auto q_row = q_logits.subspan(row * vocabulary, vocabulary);
+                    double nats = 0;
+                    bool lanes_ok = false;
+                    auto finish = [&](std::size_t, bool ok, double value) {
+                        lanes_ok = ok;
+                        nats = value;
+                    };
+                    simd::detail::dispatch_lanes<simd::detail::js_rows_body<>>(p_row.data(), q_row.data(), vocabulary,
+                                                                               std::size_t{1}, constants, finish);
+                    if (lanes_ok) return static_cast<A>(nats);
+                    return logits_js_nats<A, T>(p_row, q_row, skew, tau);
+                },
+                [&](A nats_value) { return unit.from_nats(nats_value); });
+            return;
+        }
+        // With gradients, float rows: the lane kernel's fourth pass writes them
+        // (simd/js_kernel.hpp; ~1e-8 relative, ~1e-11 in its double grade, short of the double
+        // rows' 1e-12, which keep the scalar path). The plain JSD at β = 0 or 1 is 0 for every
+        // input: its gradients are 0 exactly.
+        if constexpr (std::is_same_v<T, float>) {
+            const bool vanishes = !scaled && (skew.beta == A(0) || skew.beta == A(1));
+            const simd::detail::js_row_constants constants{
+                static_cast<double>(skew.beta), static_cast<double>(skew.one_minus_beta),
+                skew.p_terms && !vanishes ? static_cast<double>(skew.p_factor) : 0.0,
+                skew.q_terms && !vanishes ? static_cast<double>(skew.q_factor) : 0.0, 1.0 / options.temperature};
+            const simd::detail::js_gradient_constants gradient_constants{
+                static_cast<double>(scale / tau), scaled && skew.beta == A(1), scaled && skew.beta == A(0)};
+            reduce_rows<T, A>(
+                options, rows, out,
+                [&](std::size_t row) -> A {
+                    const auto p_row = p_logits.subspan(row * vocabulary, vocabulary);
+                    const auto q_row = q_logits.subspan(row * vocabulary, vocabulary);
+                    T* grad_p = gradients.p_logits.empty() ? nullptr : gradients.p_logits.data() + row * vocabulary;
+                    T* grad_q = gradients.q_logits.empty() ? nullptr : gradients.q_logits.data() + row * vocabulary;
+                    double nats = 0;
+                    bool lanes_ok = false;
+                    auto finish = [&](std::size_t, bool ok, double value) {
+                        lanes_ok = ok;
+                        nats = value;
+                    };
+                    simd::detail::dispatch_lanes<simd::detail::js_gradient_rows_body>(
+                        p_row.data(), q_row.data(), vocabulary, std::size_t{1}, constants, gradient_constants, grad_p,
+                        grad_q, finish);
+                    if (lanes_ok) return static_cast<A>(nats);
+                    return logits_js_nats<A, T>(p_row, q_row, skew, tau, scale, grad_p, grad_q);
+                },
+                [&](A nats_value) { return unit.from_nats(nats_value); });
+            return;
+        }
+    }
+#endif
     reduce_rows<T, A>(
         options, rows, out,
         [&](std::size_t row) {
@@ -235,7 +299,11 @@ void scaled_js_divergence_rows(std::span<const T> p_logits, std::span<const T> q
 /// logs of the mixture formed in log space, so nothing cancels when P ≈ Q and nothing underflows
 /// to log 0. Accuracy: relative error ≤ 1e-12 in double and ≤ 1e-6 in float (evaluated in
 /// double) for |logits/τ| ≤ 100, including nearly equal rows with JSD down to 1e-20 (tested
-/// against a quad-precision reference).
+/// against a quad-precision reference, with ragged row lengths, τ ≠ 1 and β within 1e-9 of the
+/// end points). Float and double rows run the lane kernel (simd/js_kernel.hpp, GCC on x86-64:
+/// ~1e-8 relative for float rows, ~1e-14 for double rows) when every logit is finite and
+/// (range of p_row + range of q_row)/τ ≤ 600; other rows (−inf logits, wider ranges) and other
+/// builds take the scalar path in double (long double for long double rows).
 /// Special values: −inf logits are outcomes of probability 0 (a −inf on one side only is
 /// finite: the mixture keeps the other side's mass); masked rows are not read.
 /// Throws kldiv::domain_error for mismatched sizes, a vocabulary of 0 or one that does not
@@ -273,9 +341,11 @@ void scaled_js_divergence_rows(std::span<const T> p_logits, std::span<const T> q
 ///   ∂JSD_β/∂p_logitᵢ = −(β/τ)·pᵢ·(log(mᵢ/pᵢ) + KL(P‖M)),
 ///   ∂JSD_β/∂q_logitᵢ = −((1 − β)/τ)·qᵢ·(log(mᵢ/qᵢ) + KL(Q‖M)),
 /// evaluated in double for float input from the same Bregman quantities as the value, so they
-/// keep their relative accuracy when P ≈ Q (each entry ≤ 1e-6 relative in float, ≤ 1e-12 in double
-/// plus 1e-16 of the row's largest entry, tested against finite differences in long double and a
-/// quad reference). Throws as js_divergence_rows, also for a gradient span of the wrong size.
+/// keep their relative accuracy when P ≈ Q (each entry ≤ 1e-6 relative in float plus 1e-12 of the
+/// row's largest entry, ≤ 1e-12 in double plus 1e-16 of the row's largest entry, tested against
+/// finite differences in long double and a quad reference). Float rows run the lane kernel's
+/// gradient pass (same rows as the value's lanes); double rows the scalar path. Throws as
+/// js_divergence_rows, also for a gradient span of the wrong size.
 template <real T>
 void js_divergence_rows(std::span<const T> p_logits, std::span<const T> q_logits, std::size_t vocabulary,
                         std::span<T> out, const row_options& options, const row_gradients<T>& gradients,
