@@ -370,3 +370,29 @@ TEST_CASE("JSD_beta rows the lanes decline: -inf logits and very wide ranges", "
         }
     }
 }
+
+TEST_CASE("nearly equal double rows at a temperature keep their digits (KL and JSD)", "[discrete][js][rows]") {
+    // Logits ~N(0, 2²) and the other row 1e-7 away: each dᵢ = (bᵢ − aᵢ)/τ ~ 1e-7/τ. Dividing
+    // each logit by τ first would carry ~1e-16·|aᵢ/τ| of rounding into dᵢ, 1e-9 of it, and the
+    // KL (~1e-14) would be off by ~1e-6 relative. The quad reference divides exactly.
+    const std::size_t vocabulary = 257;
+    std::mt19937_64 engine(17);
+    std::normal_distribution<double> normal(0.0, 2.0);
+    std::vector<double> a(vocabulary), b(vocabulary);
+    for (std::size_t i = 0; i < vocabulary; ++i) {
+        a[i] = normal(engine);
+        b[i] = a[i] + 1e-7 * normal(engine);
+    }
+    for (const double tau : {1.7, 0.3}) {
+        kldiv::row_options options;
+        options.temperature = tau;
+        std::vector<double> kl(1), js(1);
+        kldiv::kl_divergence_rows(a, b, vocabulary, kl, options);
+        kldiv::js_divergence_rows(a, b, vocabulary, js, options);
+        const auto lp = quad_log_softmax(a.data(), vocabulary, quad(tau));
+        const auto lq = quad_log_softmax(b.data(), vocabulary, quad(tau));
+        INFO("tau " << tau << " KL " << kl[0] << " want " << double(quad_kl(lp, lq)));
+        CHECK(relative_error(kl[0], quad_kl(lp, lq)) <= 1e-12);
+        CHECK(relative_error(js[0], quad_js(a.data(), b.data(), vocabulary, quad(0.5), false, quad(tau))) <= 1e-12);
+    }
+}

@@ -103,7 +103,7 @@ A logits_js_nats(std::span<const T> a, std::span<const T> b, const js_skew<A>& s
     const A c = logits_shift(a, b, na, nb);
     // uᵢ, vᵢ and dᵢ of one outcome with both probabilities positive.
     const auto mixture_logs = [&](std::size_t i, A& u, A& v, A& d) {
-        d = (nb.value(b[i]) - na.value(a[i])) - c;
+        d = na.difference(b[i], a[i]) - c;
         u = log_mixture_ratio(d, skew.one_minus_beta, skew.log_beta, skew.log_one_minus_beta);
         v = log_mixture_ratio(-d, skew.beta, skew.log_one_minus_beta, skew.log_beta);
     };

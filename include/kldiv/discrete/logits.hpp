@@ -58,6 +58,13 @@ struct row_normalizer {
     [[nodiscard]] A value(T v) const noexcept {
         return temperature == A(1) ? static_cast<A>(v) : static_cast<A>(v) / temperature;
     }
+    /// (bᵢ − aᵢ)/τ for logits bᵢ, aᵢ of two rows at this temperature: the difference is taken
+    /// before the division, so nearly equal logits keep its digits (bᵢ/τ − aᵢ/τ would carry
+    /// both quotients' roundings, ~ε·|aᵢ/τ|, into a difference that may be far smaller).
+    [[nodiscard]] A difference(T b, T a) const noexcept {
+        const A d = static_cast<A>(b) - static_cast<A>(a);
+        return temperature == A(1) ? d : d / temperature;
+    }
     /// log pᵢ = aᵢ/τ − max − log_sum.
     [[nodiscard]] A log_probability(T v) const noexcept { return (value(v) - max) - log_sum; }
 };
@@ -80,13 +87,13 @@ A logits_shift(std::span<const T> a, std::span<const T> b, const row_normalizer<
             }
             continue;
         }
-        largest_difference = std::fmax(largest_difference, std::fabs(nb.value(b[i]) - na.value(a[i])));
+        largest_difference = std::fmax(largest_difference, std::fabs(na.difference(b[i], a[i])));
     }
     if (largest_difference <= A(1)) {
         compensated_sum<A> shift;
         for (std::size_t i = 0; i < a.size(); ++i) {
             const A pi = std::exp(na.log_probability(a[i]));
-            if (pi > A(0)) shift.add(pi * std::expm1(nb.value(b[i]) - na.value(a[i])));
+            if (pi > A(0)) shift.add(pi * std::expm1(na.difference(b[i], a[i])));
         }
         return std::log1p(shift.value());
     }
@@ -108,7 +115,7 @@ A logits_kl_nats(std::span<const T> a, std::span<const T> b, A tau = A(1)) noexc
         if (static_cast<A>(a[i]) == minus_inf) continue;  // counted in q_where_p_is_zero
         const A log_p = na.log_probability(a[i]);
         const A pi = std::exp(log_p);
-        const A l = (nb.value(b[i]) - na.value(a[i])) - c;
+        const A l = na.difference(b[i], a[i]) - c;
         if (l > A(40))  // pᵢ·φ(l) = qᵢ − pᵢ − pᵢ·l, finite even where pᵢ underflows or eˡ overflows
             kl.add((std::exp(log_p + l) - pi) - pi * l);
         else if (pi > A(0))
