@@ -101,6 +101,9 @@ A logits_kl_nats(std::span<const T> a, std::span<const T> b, A tau = A(1)) noexc
     const row_normalizer<A, T> na(a, tau);
     const row_normalizer<A, T> nb(b, tau);
     if (std::isnan(na.max) || std::isnan(nb.max)) return std::numeric_limits<A>::quiet_NaN();
+    for (std::size_t i = 0; i < a.size(); ++i)  // qᵢ = 0 < pᵢ: +inf, even where pᵢ underflows to 0
+        if (static_cast<A>(b[i]) == minus_inf && static_cast<A>(a[i]) != minus_inf)
+            return std::numeric_limits<A>::infinity();
     compensated_sum<A> q_where_p_is_zero;
     const A c = logits_shift(a, b, na, nb, &q_where_p_is_zero);
     compensated_sum<A> kl;
@@ -108,10 +111,16 @@ A logits_kl_nats(std::span<const T> a, std::span<const T> b, A tau = A(1)) noexc
         if (static_cast<A>(a[i]) == minus_inf) continue;  // counted in q_where_p_is_zero
         const A log_p = na.log_probability(a[i]);
         const A pi = std::exp(log_p);
-        const A l = (nb.value(b[i]) - na.value(a[i])) - c;
-        if (l > A(40))  // pᵢ·φ(l) = qᵢ − pᵢ − pᵢ·l, finite even where pᵢ underflows or eˡ overflows
-            kl.add((std::exp(log_p + l) - pi) - pi * l);
-        else if (pi > A(0))
+        A l = (nb.value(b[i]) - na.value(a[i])) - c;
+        // Logits near ±1.8e308: bᵢ − aᵢ or c overflowed (l = ±inf or NaN). Then l is taken as
+        // log qᵢ − log pᵢ from each row's own normalisation, which is −inf only where qᵢ truly
+        // underflows against pᵢ and +inf only where pᵢ does (that term is then qᵢ).
+        if (!std::isfinite(l)) l = nb.log_probability(b[i]) - log_p;
+        if (l > A(40)) {  // pᵢ·φ(l) = qᵢ − pᵢ − pᵢ·l, finite even where pᵢ underflows or eˡ overflows
+            const A log_q = log_p + l;
+            const A qi = std::exp(std::isfinite(log_q) ? log_q : nb.log_probability(b[i]));
+            kl.add(pi > A(0) ? (qi - pi) - pi * l : qi);
+        } else if (pi > A(0))
             kl.add(pi * expm1mx(l));
     }
     return kl.value() + q_where_p_is_zero.value();
@@ -299,7 +308,11 @@ template <real T>
 
 /// KL(softmax(p)‖softmax(q)) from two logit vectors, log-softmax taken stably inside (no
 /// overflow for logits of any size; −inf logits are outcomes of probability 0, and KL = +inf
-/// where q's logit is −inf but p's is not).
+/// wherever q's logit is −inf but p's is finite, even when that pᵢ underflows to 0 in double).
+/// Special values: NaN or +inf logits throw (checked) or give NaN (unchecked); −inf in both at
+/// the same index is an outcome of neither. Logits up to ±DBL_MAX: where a log-ratio
+/// log qᵢ − log pᵢ itself exceeds the double range (|bᵢ − aᵢ| beyond ~1.8e308) its term is
+/// +inf, never NaN. The result is ≥ 0 or +inf for every valid input.
 /// Accuracy: ≤ 64 ulp relative in double over |logits| ≤ 100, including nearly equal rows
 /// (KL ~ 1e-18) where logsumexp(q) − logsumexp(p) would cancel; float is evaluated in double.
 /// Throws kldiv::domain_error for empty or differently sized vectors, NaN or +inf logits, or a

@@ -75,17 +75,29 @@ template <class T>
     return kl_divergence_shifted_nats(p, q);
 }
 
-/// H(p̂, q̂) of p̂ = p/Σp, q̂ = q/Σq from H_raw = −Σ pᵢ log qᵢ: H_raw/Σp + log Σq (an exact
-/// identity; both sums are 1 within the tolerance, so the correction is tiny), clamped at 0
-/// because a (cross-)entropy is never negative and for a one-point p the two terms cancel.
-/// Entropy is the case q = p.
-template <class A>
-[[nodiscard]] A normalised_cross_entropy(A raw, double p_total, double q_total) noexcept {
-    if (p_total == 1.0 && q_total == 1.0) return raw;
-    const A h = raw / static_cast<A>(p_total) + static_cast<A>(std::log1p(q_total - 1.0));
-    return h > A(0) ? h : (h == h ? A(0) : h);
+/// Σvᵢ − 1 to a few ulps of itself (not of 1): a compensated sum started at −1, so that the
+/// normalisation below does not inherit the rounding of Σv to a double (an absolute 1e-16,
+/// which is 100s of ulps of a small entropy). One entry: v₀ − 1, exact.
+template <class T>
+[[nodiscard]] double sum_minus_one(std::span<const T> v) noexcept {
+    if (v.size() == 1) return static_cast<double>(v[0]) - 1.0;
+    compensated_sum<double> sum;
+    sum.add(-1.0);
+    for (const T x : v) sum.add(static_cast<double>(x));
+    return sum.value();
 }
 
+/// H(p̂, q̂) of p̂ = p/Σp, q̂ = q/Σq from H_raw = −Σ pᵢ log qᵢ and the excesses x_p = Σp − 1,
+/// x_q = Σq − 1 (sum_minus_one): H_raw/(1 + x_p) + log1p(x_q), an exact identity; both sums
+/// are 1 within the tolerance, so the correction is tiny. Clamped at 0 because a
+/// (cross-)entropy is never negative and for a one-point p the two terms cancel.
+/// Entropy is the case q = p.
+template <class A>
+[[nodiscard]] A normalised_cross_entropy(A raw, double p_excess, double q_excess) noexcept {
+    if (p_excess == 0.0 && q_excess == 0.0) return raw;
+    const A h = raw / static_cast<A>(1.0 + p_excess) + static_cast<A>(std::log1p(q_excess));
+    return h > A(0) ? h : (h == h ? A(0) : h);
+}
 
 }  // namespace detail
 
@@ -134,7 +146,10 @@ template <real T>
         return detail::kl_divergence_shifted_nats(p, q);
 }
 
-/// entropy, cross_entropy and kl_divergence below without validation; same accuracy.
+/// entropy, cross_entropy and kl_divergence below without validation; same accuracy. The
+/// unchecked entropy and cross_entropy are the raw sums −Σ pᵢ log qᵢ of the vectors as given (no
+/// division by Σp: for sums off 1 they can differ from the checked functions' H(p/Σp, q/Σq) by
+/// |Σ − 1|·H, and entropy({1 + 1e-9}) is −1e-9 here); NaN in gives NaN out.
 template <real_vector P>
 [[nodiscard]] vector_value_t<P> entropy(const P& p, information_unit unit = nats) noexcept {
     return static_cast<vector_value_t<P>>(unit.from_nats(entropy_nats(as_span(p))));
@@ -156,17 +171,19 @@ template <real_vector P, real_vector Q>
 /// Accuracy: ≤ 4 ulp relative for double (measured ≤ 2: vector log ≤ 1 ulp per term, compensated
 /// sum), ≤ 1 ulp for float (evaluated in double). Runs simd::cross_entropy_kernel.
 /// Like kl_divergence, it returns the entropy of the distribution p/Σp that the input stands
-/// for (Σp is 1 within normalization_tolerance, no more): H = H_raw/Σp + log Σp, so
-/// entropy({1 + 1e-9}) is 0, not −1e-9, and the result is never negative. The result is finite
+/// for (Σp is 1 within normalization_tolerance, no more): H = H_raw/Σp + log Σp with Σp − 1
+/// summed to a few ulps of itself, so entropy({1 + 1e-9}) is 0 (up to rounding, ~1e-25), not
+/// −1e-9, and the result is never negative. The result is finite
 /// for every valid input (0 ≤ H ≤ log n); zeros contribute 0, denormal entries their exact term.
 /// Throws kldiv::domain_error for an empty vector or one with negative, NaN or infinite entries
 /// or a sum off 1 by more than normalization_tolerance (nothing is normalised silently).
 template <real_vector P>
 [[nodiscard]] vector_value_t<P> entropy(const P& p, information_unit unit = nats) {
     const auto ps = as_span(p);
-    const double total = detail::check_distribution("entropy", "p", ps);
+    detail::check_distribution("entropy", "p", ps);
+    const double excess = detail::sum_minus_one(ps);
     return static_cast<vector_value_t<P>>(
-        unit.from_nats(detail::normalised_cross_entropy(unchecked::entropy_nats(ps), total, total)));
+        unit.from_nats(detail::normalised_cross_entropy(unchecked::entropy_nats(ps), excess, excess)));
 }
 
 /// Cross-entropy H(p, q) = −Σ pᵢ log qᵢ: the expected code length per symbol (in the chosen
@@ -182,10 +199,10 @@ template <real_vector P, real_vector Q>
     const auto ps = as_span(p);
     const auto qs = as_span(q);
     detail::check_same_size("cross_entropy", ps.size(), qs.size());
-    const double p_total = detail::check_distribution("cross_entropy", "p", ps);
-    const double q_total = detail::check_distribution("cross_entropy", "q", qs);
-    return static_cast<vector_value_t<P>>(
-        unit.from_nats(detail::normalised_cross_entropy(unchecked::cross_entropy_nats(ps, qs), p_total, q_total)));
+    detail::check_distribution("cross_entropy", "p", ps);
+    detail::check_distribution("cross_entropy", "q", qs);
+    return static_cast<vector_value_t<P>>(unit.from_nats(detail::normalised_cross_entropy(
+        unchecked::cross_entropy_nats(ps, qs), detail::sum_minus_one(ps), detail::sum_minus_one(qs))));
 }
 
 /// KL(p‖q) = Σ pᵢ log(pᵢ/qᵢ) ≥ 0: the extra code length per symbol of a code built for q when
@@ -327,9 +344,10 @@ template <execution_policy E, real_vector P>
     using T = vector_value_t<P>;
     const auto ps = as_span(p);
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-        const double total = detail::check_distribution(policy, "entropy", "p", ps);
+        detail::check_distribution(policy, "entropy", "p", ps);
+        const double excess = detail::sum_minus_one(ps);  // serial: the same bits for every policy
         return static_cast<T>(
-            unit.from_nats(detail::normalised_cross_entropy(detail::cross_entropy_chunked(policy, ps, ps), total, total)));
+            unit.from_nats(detail::normalised_cross_entropy(detail::cross_entropy_chunked(policy, ps, ps), excess, excess)));
     } else {
         return entropy(p, unit);
     }
@@ -346,10 +364,10 @@ template <execution_policy E, real_vector P, real_vector Q>
     const auto qs = as_span(q);
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
         detail::check_same_size("cross_entropy", ps.size(), qs.size());
-        const double p_total = detail::check_distribution(policy, "cross_entropy", "p", ps);
-        const double q_total = detail::check_distribution(policy, "cross_entropy", "q", qs);
-        return static_cast<T>(unit.from_nats(
-            detail::normalised_cross_entropy(detail::cross_entropy_chunked(policy, ps, qs), p_total, q_total)));
+        detail::check_distribution(policy, "cross_entropy", "p", ps);
+        detail::check_distribution(policy, "cross_entropy", "q", qs);
+        return static_cast<T>(unit.from_nats(detail::normalised_cross_entropy(
+            detail::cross_entropy_chunked(policy, ps, qs), detail::sum_minus_one(ps), detail::sum_minus_one(qs))));
     } else {
         return cross_entropy(p, q, unit);
     }
