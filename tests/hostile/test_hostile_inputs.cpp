@@ -388,6 +388,38 @@ TEST_CASE("hostile table: row options and the Jensen-Shannon rows", "[hostile][t
         CHECK_THAT(message_of([&] { kldiv::js_divergence_rows(std::span<const double>(p), std::span<const double>(q), 2, std::span<double>(out), options); }),
                    Catch::Contains("kldiv::js_divergence_rows: beta must lie in [0, 1]"));
     }
+    // Temperatures at the edges of the range (each row: P and Q one-hot at different outcomes
+    // in the limit τ → 0, uniform as τ → ∞). At τ = 1e-300, P = softmax(0, 1e300) is one-hot
+    // at 2, Q = softmax(3e300, 2e300) has log Q₂ = −1e300: KL = −log Q₂ = 1e300, JSD = ln 2.
+    // At τ = 5e-324 the logits/τ exceed the double range: KL = +inf (true 2e323), JSD = ln 2.
+    // Never NaN, never negative, JSD ≤ ln 2.
+    for (const double tau : {denormal, 1e-300, 1e-10, 1.0, 1e300, 1e308}) {
+        INFO("temperature " << tau);
+        kldiv::row_options options;
+        options.temperature = tau;
+        kldiv::kl_divergence_rows(p, q, 2, out, options);
+        for (const double v : out) CHECK((!std::isnan(v) && v >= 0));
+        if (tau == 1e-300) CHECK((out[0] == Approx(1e300).epsilon(1e-15) && out[1] == Approx(1e300).epsilon(1e-15)));
+        if (tau == denormal) CHECK((out[0] == inf && out[1] == inf));
+        if (tau >= 1e300) CHECK((out[0] < 1e-290 && out[1] < 1e-290));
+        kldiv::js_divergence_rows(std::span<const double>(p), std::span<const double>(q), 2, std::span<double>(out), options);
+        for (const double v : out) CHECK((!std::isnan(v) && v >= 0 && v <= std::numbers::ln2 * (1 + 1e-15)));
+        if (tau <= 1e-10) CHECK((out[0] == Approx(std::numbers::ln2).epsilon(1e-15) && out[1] == Approx(std::numbers::ln2).epsilon(1e-15)));
+        kldiv::entropy_rows(p, 2, out, options);
+        for (const double v : out) CHECK((!std::isnan(v) && v >= 0 && v <= std::numbers::ln2 * (1 + 1e-15)));
+    }
+    // Logits at ±1e308: one-hot rows at different outcomes. JSD = ln 2 exactly in the limit,
+    // KL = 2e308 − log… = +inf in double; −inf on one side: JSD ≤ ln 2, finite.
+    const std::vector<double> big{1e308, -1e308, -inf, 0}, other{-1e308, 1e308, 0, -inf};
+    kldiv::js_divergence_rows(std::span<const double>(big), std::span<const double>(other), 2, std::span<double>(out));
+    CHECK(out[0] == Approx(std::numbers::ln2).epsilon(1e-15));  // was 1.19 (= ln 2 + ½)
+    CHECK(out[1] == Approx(std::numbers::ln2).epsilon(1e-15));
+    const std::vector<double> c{0, -1e308}, d{-1e308, 1e308};
+    std::vector<double> one(1);
+    kldiv::js_divergence_rows(std::span<const double>(c), std::span<const double>(d), 2, std::span<double>(one));
+    CHECK(one[0] == Approx(std::numbers::ln2).epsilon(1e-15));  // was NaN
+    kldiv::kl_divergence_rows(c, d, 2, one);
+    CHECK(one[0] == inf);
     // A mask of the wrong length, masked rows holding NaN (not read).
     kldiv::row_options masked;
     const std::vector<std::uint8_t> wrong{1}, skip_second{1, 0};

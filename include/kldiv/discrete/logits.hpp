@@ -40,23 +40,33 @@ namespace detail {
 
 /// log Σ exp(aᵢ/τ) of one row in A, plus its maximum (−inf for a row of −inf); τ is the
 /// temperature (1: the logits as given; aᵢ/τ is one correctly rounded division in A).
+/// For τ ≠ 1 the logits are first shifted by the row's largest finite logit s, value(aᵢ) =
+/// (aᵢ − s)/τ (softmax does not see the shift; every function here uses value differences
+/// within a row or log-probabilities), so that a tiny τ cannot turn finite logits into ±inf:
+/// the largest becomes 0 and the rest −inf at worst (probability 0, the limit).
 template <class A, class T>
 struct row_normalizer {
     A max;
     A log_sum;  // log Σ exp(aᵢ/τ − max) ≥ 0
     A temperature;
+    A shift = 0;  // the row's largest finite logit when τ ≠ 1, else 0
 
     explicit row_normalizer(std::span<const T> a, A tau = A(1)) noexcept
         : max(-std::numeric_limits<A>::infinity()), log_sum(0), temperature(tau) {
+        if (temperature != A(1)) {
+            A largest = -std::numeric_limits<A>::infinity();
+            for (const T v : a) largest = std::fmax(largest, static_cast<A>(v));
+            if (std::isfinite(largest)) shift = largest;
+        }
         for (const T v : a) max = std::fmax(max, value(v));
         if (std::isinf(max)) return;
         compensated_sum<A> sum;
         for (const T v : a) sum.add(std::exp(value(v) - max));
         log_sum = std::log(sum.value());
     }
-    /// The logit at the row's temperature, aᵢ/τ.
+    /// The logit at the row's temperature, (aᵢ − s)/τ (aᵢ itself at τ = 1).
     [[nodiscard]] A value(T v) const noexcept {
-        return temperature == A(1) ? static_cast<A>(v) : static_cast<A>(v) / temperature;
+        return temperature == A(1) ? static_cast<A>(v) : (static_cast<A>(v) - shift) / temperature;
     }
     /// log pᵢ = aᵢ/τ − max − log_sum.
     [[nodiscard]] A log_probability(T v) const noexcept { return (value(v) - max) - log_sum; }
