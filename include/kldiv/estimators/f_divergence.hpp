@@ -36,6 +36,11 @@ concept f_generator = requires(const G& g, double r) {
 
 /// The built-in generators. D_f(p‖q) = E_q[f(p/q)]; every one is evaluated from l = log r
 /// without cancellation near r = 1 (≤ 4 ulp relative in double unless stated).
+/// Special values of every built-in's estimate f(eˡ) − f'(1)(eˡ − 1): ≥ 0 and never NaN for a
+/// non-NaN l; l = 0 gives 0; l = +inf, and any l where the estimate overflows, gives +inf;
+/// l = −inf (p = 0 at the sample) gives the limit f(0) + f'(1): 1 for kl_pq and chi_squared,
+/// +inf for kl_qp, ½ for squared_hellinger and total_variation, ½ln 2 for jensen_shannon, 1/α
+/// (α > 0) or +inf (α < 0) for alpha_divergence; NaN gives NaN (tested in hostile_input_tests).
 namespace f_divergences {
 
 /// KL[p‖q]: f(r) = r·log r. Estimator r·l − (r − 1) (rlogr_residual), unbiased, ≥ 0.
