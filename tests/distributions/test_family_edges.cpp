@@ -340,6 +340,12 @@ TEST_CASE("beta at parameters near DBL_MAX: log_pdf and entropy in saddle-point 
         CHECK(kldiv::log_pdf(d, 0.5) == Approx(0.5 * (std::log(4 / std::numbers::pi) + std::log(a))).epsilon(1e-14));
         CHECK(kldiv::entropy(d) == Approx(0.5 * (std::log(std::numbers::pi * std::numbers::e / 4) - std::log(a))).epsilon(1e-14));
     }
+    // KL(Beta(a, a)‖N(½, 1)) = −H + ½log 2π + (Var + 0)/2, Var ≈ 1/(8a) negligible: at a = 1e308
+    // α + β overflows (was −367, negative).
+    const kldiv::beta<double> huge(1e308, 1e308);
+    CHECK(kldiv::kl_divergence(huge, kldiv::normal<double>(0.5, 1)) ==
+          Approx(-0.5 * (std::log(std::numbers::pi * std::numbers::e / 4) - std::log(1e308)) +
+                 0.5 * std::log(2 * std::numbers::pi)).epsilon(1e-14));
     // Found by fuzz_families (seed 1): every sample of beta(1e308, 1.005e308) had log density −inf.
     const kldiv::beta<double> d(1e308, 1.0051098172133154e308);
     kldiv::random_engine engine(1);
