@@ -43,8 +43,8 @@ quad reference_kl(const std::vector<T>& p, const std::vector<T>& q) {
     return total;
 }
 
-/// H(p/Σp, q/Σq) in quad precision (entropy and cross_entropy, like KL, are those of the
-/// distributions the vectors stand for).
+/// Cross-entropy of the distributions the vectors stand for, p/Σp and q/Σq (as documented for
+/// kldiv::cross_entropy and kldiv::entropy), in quad precision.
 template <class T>
 quad reference_cross_entropy(const std::vector<T>& p, const std::vector<T>& q) {
     quad p_sum = 0, q_sum = 0;
@@ -52,6 +52,15 @@ quad reference_cross_entropy(const std::vector<T>& p, const std::vector<T>& q) {
     quad total = 0;
     for (std::size_t i = 0; i < p.size(); ++i)
         if (p[i] != 0) total -= quad(p[i]) / p_sum * logq(quad(q[i]) / q_sum);
+    return total;
+}
+
+/// −Σ pᵢ log qᵢ of the vectors as given (what the unchecked functions sum), in quad precision.
+template <class T>
+quad reference_raw_cross_entropy(const std::vector<T>& p, const std::vector<T>& q) {
+    quad total = 0;
+    for (std::size_t i = 0; i < p.size(); ++i)
+        if (p[i] != 0) total -= quad(p[i]) * logq(quad(q[i]));
     return total;
 }
 
@@ -110,7 +119,7 @@ TEST_CASE("float vectors are evaluated in double: within 1 ulp of float", "[disc
         const auto qd = random_distribution(pd.size(), engine);
         const std::vector<float> p(pd.begin(), pd.end()), q(qd.begin(), qd.end());
         CHECK(kldiv::test::ulp_error<float>(kldiv::unchecked::kl_divergence(p, q), reference_kl(p, q)) <= 1.0);
-        CHECK(kldiv::test::ulp_error<float>(kldiv::unchecked::entropy(p), reference_cross_entropy(p, p)) <= 1.0);
+        CHECK(kldiv::test::ulp_error<float>(kldiv::unchecked::entropy(p), reference_raw_cross_entropy(p, p)) <= 1.0);
     }
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <numbers>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -327,6 +328,32 @@ void hostile_pairs(const char* family, Make make, Valid valid, bool nan_moments 
 }
 
 }  // namespace
+
+TEST_CASE("beta at parameters near DBL_MAX: log_pdf and entropy in saddle-point form", "[families][edges]") {
+    // Beta(a, a) tends to N(½, ¼/(2a + 1)); with a ≥ 1e300 the O(1/a) corrections are far below
+    // a double's resolution, so the normal's values are exact references:
+    //   log_pdf(½) = −½·log(2π·¼/(2a + 1)) = ½·(log(4/π) + log a) (+ ½·log 2 · 0 … to 1e-300),
+    //   entropy = ½·log(2πe·¼/(2a)) = ½·(log(πe/4) − log a).
+    for (const double a : {1e300, 1e308}) {
+        INFO("a = " << a);
+        const kldiv::beta<double> d(a, a);
+        CHECK(kldiv::log_pdf(d, 0.5) == Approx(0.5 * (std::log(4 / std::numbers::pi) + std::log(a))).epsilon(1e-14));
+        CHECK(kldiv::entropy(d) == Approx(0.5 * (std::log(std::numbers::pi * std::numbers::e / 4) - std::log(a))).epsilon(1e-14));
+    }
+    // KL(Beta(a, a)‖N(½, 1)) = −H + ½log 2π + (Var + 0)/2, Var ≈ 1/(8a) negligible: at a = 1e308
+    // α + β overflows (was −367, negative).
+    const kldiv::beta<double> huge(1e308, 1e308);
+    CHECK(kldiv::kl_divergence(huge, kldiv::normal<double>(0.5, 1)) ==
+          Approx(-0.5 * (std::log(std::numbers::pi * std::numbers::e / 4) - std::log(1e308)) +
+                 0.5 * std::log(2 * std::numbers::pi)).epsilon(1e-14));
+    // Found by fuzz_families (seed 1): every sample of beta(1e308, 1.005e308) had log density −inf.
+    const kldiv::beta<double> d(1e308, 1.0051098172133154e308);
+    kldiv::random_engine engine(1);
+    for (int i = 0; i < 8; ++i) CHECK(kldiv::log_pdf(d, kldiv::sample(d, engine)) > -std::numeric_limits<double>::infinity());
+    CHECK(std::isfinite(kldiv::entropy(d)));
+    CHECK(kldiv::log_pdf(d, 0.0) == -std::numeric_limits<double>::infinity());
+    CHECK(kldiv::log_pdf(d, 1.0) == -std::numeric_limits<double>::infinity());
+}
 
 TEST_CASE("hostile parameters: every scalar family, every position, documented outcome", "[families][edges][hostile]") {
     using namespace kldiv;

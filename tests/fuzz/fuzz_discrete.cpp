@@ -1,7 +1,8 @@
 // Fuzzes the discrete layer: entropy, cross_entropy and kl_divergence of probability vectors and of
 // logits, and the row functions. Invariants (documented in discrete/measures.hpp, logits.hpp):
 // only kldiv::domain_error is thrown; KL is ≥ 0 or +inf, never NaN, for inputs the checked entry
-// points accept; entropy of a probability vector is ≥ 0 and finite.
+// points accept; entropy of a probability vector is ≥ 0 and finite; rows with any valid
+// temperature: KL ≥ 0 or +inf, JSD in [0, ln 2], never NaN.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -56,7 +57,7 @@ void fuzz(reader& in) {
     const bool raw = (op & 0x80) != 0;
     const auto p = values<T>(in, n, raw), q = values<T>(in, n, raw);
     try {
-        switch (op % 7) {
+        switch (op % 9) {
             case 0: {
                 const T h = kldiv::entropy(p);
                 check(std::isfinite(h) && h >= T(-1e-6));
@@ -89,6 +90,24 @@ void fuzz(reader& in) {
                 const std::span<const T> ps(p.data(), rows * vocabulary), qs(q.data(), rows * vocabulary);
                 kldiv::kl_divergence_rows(ps, qs, vocabulary, std::span<T>(out));
                 for (const T kl : out) check(!std::isnan(kl) && kl >= T(0));
+                break;
+            }
+            case 7:
+            case 8: {  // rows with options: a temperature anywhere in (0, DBL_MAX], JS skew β
+                const std::size_t vocabulary = 1 + in.byte() % n;
+                const std::size_t rows = n / vocabulary;
+                kldiv::row_options options;
+                options.temperature = std::fabs(in.raw_double());
+                options.beta = (in.byte() % 5) / 4.0;
+                std::vector<T> out(rows);
+                const std::span<const T> ps(p.data(), rows * vocabulary), qs(q.data(), rows * vocabulary);
+                if (op % 9 == 7) {
+                    kldiv::kl_divergence_rows(ps, qs, vocabulary, std::span<T>(out), options);
+                    for (const T kl : out) check(!std::isnan(kl) && kl >= T(0));
+                } else {
+                    kldiv::js_divergence_rows(ps, qs, vocabulary, std::span<T>(out), options);
+                    for (const T js : out) check(!std::isnan(js) && js >= T(0) && js <= T(0.6932));  // ≤ ln 2
+                }
                 break;
             }
             default: {

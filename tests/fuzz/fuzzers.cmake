@@ -4,3 +4,9 @@ kldiv_add_fuzzer(discrete)
 kldiv_add_fuzzer(kld_readers)
 kldiv_add_fuzzer(families)
 kldiv_add_fuzzer(serialization)
+# kl_estimates with its options, the policy overload and kl_estimates_by_chunk
+kldiv_add_fuzzer(estimators)
+# kraft_sum, shannon_code_lengths, huffman_code, canonical_code, expected_code_length
+kldiv_add_fuzzer(coding)
+# the f-divergence built-ins and f_divergence_estimator
+kldiv_add_fuzzer(f_divergence)

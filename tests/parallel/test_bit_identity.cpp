@@ -109,8 +109,8 @@ TEMPLATE_TEST_CASE("kl_estimates: the same bits for seq and every thread count",
 }
 
 TEMPLATE_TEST_CASE("kl_estimates: a call of one chunk is the serial path", "[parallel]", float, double) {
-    for (const std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{1000}, std::size_t{1} << 14,
-                                kldiv::kl_estimates_chunk_size}) {
+    for (const std::size_t n : {std::size_t{1}, std::size_t{1000}, std::size_t{1} << 14,
+                                kldiv::kl_estimates_chunk_size}) {  // n = 0 throws: below
         std::vector<TestType> log_q, log_p;
         make_log_densities(n, log_q, log_p, 7);
         const auto plain = kldiv::kl_estimates(log_q, log_p);
@@ -125,6 +125,9 @@ TEST_CASE("kl_estimates with a policy: errors as without", "[parallel]") {
     kldiv::kl_estimate_options<double> options;
     options.clamp_log_ratio = -1.0;
     CHECK_THROWS_AS(kldiv::kl_estimates(kldiv::seq, q, q, options), kldiv::domain_error);
+    const std::vector<double> empty;  // no samples: no estimate, for every policy
+    CHECK_THROWS_AS(kldiv::kl_estimates(kldiv::par, empty, empty), kldiv::domain_error);
+    CHECK_THROWS_AS(kldiv::kl_estimates(kldiv::seq, empty, empty), kldiv::domain_error);
 }
 
 TEST_CASE("hardware_threads: at least one, one without OpenMP", "[parallel]") {

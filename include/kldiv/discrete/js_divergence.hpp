@@ -41,12 +41,22 @@ A log_mixture_ratio(A d, A one_minus_w, A log_w, A log_one_minus_w) noexcept {
 }
 
 /// e^(log_weight)·φ(u) ≥ 0 with φ(u) = eᵘ − 1 − u, finite where the weight underflows but eᵘ
-/// is large (then it is e^(log_weight + u) − weight − weight·u, the mixture's mass).
+/// is large (then it is m − weight − weight·u with m = e^(log_weight + u), the mixture's mass).
+/// log_m, when given, is log m formed directly (log_weight + u loses m's digits when both are
+/// huge and opposite, as at logits of ±1e300).
 template <class A>
-A weighted_bregman(A log_weight, A u) noexcept {
+A weighted_bregman(A log_weight, A u, A log_m = std::numeric_limits<A>::quiet_NaN()) noexcept {
     const A weight = std::exp(log_weight);
-    if (u > A(40)) return (std::exp(log_weight + u) - weight) - weight * u;
+    if (u > A(40)) return (std::exp(log_m == log_m ? log_m : log_weight + u) - weight) - (weight > A(0) ? weight * u : A(0));
     return weight > A(0) ? weight * expm1mx(u) : A(0);
+}
+
+/// log(eˣ + eʸ) for x, y ≤ 0 or −inf, without overflow.
+template <class A>
+A log_add(A x, A y) noexcept {
+    const A high = x > y ? x : y, low = x > y ? y : x;
+    if (high == -std::numeric_limits<A>::infinity()) return high;
+    return high + std::log1p(std::exp(low - high));
 }
 
 /// β and what the Bregman terms need of it, for the plain (scaled = false) or scaled form.
@@ -103,7 +113,9 @@ A logits_js_nats(std::span<const T> a, std::span<const T> b, const js_skew<A>& s
     const A c = logits_shift(a, b, na, nb);
     // uᵢ, vᵢ and dᵢ of one outcome with both probabilities positive.
     const auto mixture_logs = [&](std::size_t i, A& u, A& v, A& d) {
-        d = na.difference(b[i], a[i]) - c;
+        d = logit_difference(na, nb, a[i], b[i]) - c;
+        // Logits near ±DBL_MAX: bᵢ − aᵢ or c overflowed; then d from the rows' own normalisations.
+        if (!std::isfinite(d)) d = nb.log_probability(b[i]) - na.log_probability(a[i]);
         u = log_mixture_ratio(d, skew.one_minus_beta, skew.log_beta, skew.log_one_minus_beta);
         v = log_mixture_ratio(-d, skew.beta, skew.log_one_minus_beta, skew.log_beta);
     };
@@ -123,8 +135,9 @@ A logits_js_nats(std::span<const T> a, std::span<const T> b, const js_skew<A>& s
         } else {
             A u, v, d;
             mixture_logs(i, u, v, d);
-            kl_pm.add(weighted_bregman(log_p, u));
-            kl_qm.add(weighted_bregman(log_q, v));
+            const A log_m = log_add(skew.log_beta + log_p, skew.log_one_minus_beta + log_q);
+            kl_pm.add(weighted_bregman(log_p, u, log_m));
+            kl_qm.add(weighted_bregman(log_q, v, log_m));
         }
     }
     const A kl_p = kl_pm.value(), kl_q = kl_qm.value();
@@ -305,7 +318,9 @@ void scaled_js_divergence_rows(std::span<const T> p_logits, std::span<const T> q
 /// (range of p_row + range of q_row)/τ ≤ 600; other rows (−inf logits, wider ranges) and other
 /// builds take the scalar path in double (long double for long double rows).
 /// Special values: −inf logits are outcomes of probability 0 (a −inf on one side only is
-/// finite: the mixture keeps the other side's mass); masked rows are not read.
+/// finite: the mixture keeps the other side's mass); masked rows are not read. Logits up to
+/// ±DBL_MAX and any positive finite τ (logits/τ beyond the double range included: the rows
+/// tend to one-hot) give a value in [0, ln 2] for β = ½, never NaN.
 /// Throws kldiv::domain_error for mismatched sizes, a vocabulary of 0 or one that does not
 /// divide the matrix size, an output of the wrong size, β outside [0, 1], τ not positive and
 /// finite, a mask of the wrong length, or NaN / +inf / all −inf logits in an unmasked row (the

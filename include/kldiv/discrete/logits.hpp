@@ -40,34 +40,48 @@ namespace detail {
 
 /// log Σ exp(aᵢ/τ) of one row in A, plus its maximum (−inf for a row of −inf); τ is the
 /// temperature (1: the logits as given; aᵢ/τ is one correctly rounded division in A).
+/// For τ ≠ 1 the logits are first shifted by the row's largest finite logit s, value(aᵢ) =
+/// (aᵢ − s)/τ (softmax does not see the shift; every function here uses value differences
+/// within a row or log-probabilities), so that a tiny τ cannot turn finite logits into ±inf:
+/// the largest becomes 0 and the rest −inf at worst (probability 0, the limit).
 template <class A, class T>
 struct row_normalizer {
     A max;
     A log_sum;  // log Σ exp(aᵢ/τ − max) ≥ 0
     A temperature;
+    A shift = 0;  // the row's largest finite logit when τ ≠ 1, else 0
 
     explicit row_normalizer(std::span<const T> a, A tau = A(1)) noexcept
         : max(-std::numeric_limits<A>::infinity()), log_sum(0), temperature(tau) {
+        if (temperature != A(1)) {
+            A largest = -std::numeric_limits<A>::infinity();
+            for (const T v : a) largest = std::fmax(largest, static_cast<A>(v));
+            if (std::isfinite(largest)) shift = largest;
+        }
         for (const T v : a) max = std::fmax(max, value(v));
         if (std::isinf(max)) return;
         compensated_sum<A> sum;
         for (const T v : a) sum.add(std::exp(value(v) - max));
         log_sum = std::log(sum.value());
     }
-    /// The logit at the row's temperature, aᵢ/τ.
+    /// The logit at the row's temperature, (aᵢ − s)/τ (aᵢ itself at τ = 1).
     [[nodiscard]] A value(T v) const noexcept {
-        return temperature == A(1) ? static_cast<A>(v) : static_cast<A>(v) / temperature;
-    }
-    /// (bᵢ − aᵢ)/τ for logits bᵢ, aᵢ of two rows at this temperature: the difference is taken
-    /// before the division, so nearly equal logits keep its digits (bᵢ/τ − aᵢ/τ would carry
-    /// both quotients' roundings, ~ε·|aᵢ/τ|, into a difference that may be far smaller).
-    [[nodiscard]] A difference(T b, T a) const noexcept {
-        const A d = static_cast<A>(b) - static_cast<A>(a);
-        return temperature == A(1) ? d : d / temperature;
+        return temperature == A(1) ? static_cast<A>(v) : (static_cast<A>(v) - shift) / temperature;
     }
     /// log pᵢ = aᵢ/τ − max − log_sum.
     [[nodiscard]] A log_probability(T v) const noexcept { return (value(v) - max) - log_sum; }
 };
+
+/// value(bᵢ) − value(aᵢ) for logits aᵢ of p's row and bᵢ of q's row at the same temperature,
+/// as ((bᵢ − aᵢ) − (s_q − s_p))/τ: the differences are taken before the division, so nearly
+/// equal rows keep the digits of dᵢ (bᵢ/τ − aᵢ/τ would carry both quotients' roundings,
+/// ~ε·|aᵢ/τ|, into a difference that may be far smaller). ±inf or NaN when bᵢ − aᵢ overflows
+/// (logits near ±DBL_MAX); callers then use the rows' own log-probabilities.
+template <class A, class T>
+[[nodiscard]] A logit_difference(const row_normalizer<A, T>& np, const row_normalizer<A, T>& nq, T a, T b) noexcept {
+    const A d = static_cast<A>(b) - static_cast<A>(a);
+    return np.temperature == A(1) ? d : (d - (nq.shift - np.shift)) / np.temperature;
+}
 
 /// c = log Σ exp(bᵢ/τ) − log Σ exp(aᵢ/τ), the shift with log qᵢ − log pᵢ = (bᵢ − aᵢ)/τ − c. When
 /// p and q have the same support and every |bᵢ − aᵢ|/τ ≤ 1 (nearly equal rows),
@@ -87,13 +101,13 @@ A logits_shift(std::span<const T> a, std::span<const T> b, const row_normalizer<
             }
             continue;
         }
-        largest_difference = std::fmax(largest_difference, std::fabs(na.difference(b[i], a[i])));
+        largest_difference = std::fmax(largest_difference, std::fabs(logit_difference(na, nb, a[i], b[i])));
     }
     if (largest_difference <= A(1)) {
         compensated_sum<A> shift;
         for (std::size_t i = 0; i < a.size(); ++i) {
             const A pi = std::exp(na.log_probability(a[i]));
-            if (pi > A(0)) shift.add(pi * std::expm1(na.difference(b[i], a[i])));
+            if (pi > A(0)) shift.add(pi * std::expm1(logit_difference(na, nb, a[i], b[i])));
         }
         return std::log1p(shift.value());
     }
@@ -108,6 +122,9 @@ A logits_kl_nats(std::span<const T> a, std::span<const T> b, A tau = A(1)) noexc
     const row_normalizer<A, T> na(a, tau);
     const row_normalizer<A, T> nb(b, tau);
     if (std::isnan(na.max) || std::isnan(nb.max)) return std::numeric_limits<A>::quiet_NaN();
+    for (std::size_t i = 0; i < a.size(); ++i)  // qᵢ = 0 < pᵢ: +inf, even where pᵢ underflows to 0
+        if (static_cast<A>(b[i]) == minus_inf && static_cast<A>(a[i]) != minus_inf)
+            return std::numeric_limits<A>::infinity();
     compensated_sum<A> q_where_p_is_zero;
     const A c = logits_shift(a, b, na, nb, &q_where_p_is_zero);
     compensated_sum<A> kl;
@@ -115,10 +132,16 @@ A logits_kl_nats(std::span<const T> a, std::span<const T> b, A tau = A(1)) noexc
         if (static_cast<A>(a[i]) == minus_inf) continue;  // counted in q_where_p_is_zero
         const A log_p = na.log_probability(a[i]);
         const A pi = std::exp(log_p);
-        const A l = na.difference(b[i], a[i]) - c;
-        if (l > A(40))  // pᵢ·φ(l) = qᵢ − pᵢ − pᵢ·l, finite even where pᵢ underflows or eˡ overflows
-            kl.add((std::exp(log_p + l) - pi) - pi * l);
-        else if (pi > A(0))
+        A l = logit_difference(na, nb, a[i], b[i]) - c;
+        // Logits near ±1.8e308: bᵢ − aᵢ or c overflowed (l = ±inf or NaN). Then l is taken as
+        // log qᵢ − log pᵢ from each row's own normalisation, which is −inf only where qᵢ truly
+        // underflows against pᵢ and +inf only where pᵢ does (that term is then qᵢ).
+        if (!std::isfinite(l)) l = nb.log_probability(b[i]) - log_p;
+        if (l > A(40)) {  // pᵢ·φ(l) = qᵢ − pᵢ − pᵢ·l, finite even where pᵢ underflows or eˡ overflows
+            const A log_q = log_p + l;
+            const A qi = std::exp(std::isfinite(log_q) ? log_q : nb.log_probability(b[i]));
+            kl.add(pi > A(0) ? (qi - pi) - pi * l : qi);
+        } else if (pi > A(0))
             kl.add(pi * expm1mx(l));
     }
     return kl.value() + q_where_p_is_zero.value();
@@ -306,7 +329,11 @@ template <real T>
 
 /// KL(softmax(p)‖softmax(q)) from two logit vectors, log-softmax taken stably inside (no
 /// overflow for logits of any size; −inf logits are outcomes of probability 0, and KL = +inf
-/// where q's logit is −inf but p's is not).
+/// wherever q's logit is −inf but p's is finite, even when that pᵢ underflows to 0 in double).
+/// Special values: NaN or +inf logits throw (checked) or give NaN (unchecked); −inf in both at
+/// the same index is an outcome of neither. Logits up to ±DBL_MAX: where a log-ratio
+/// log qᵢ − log pᵢ itself exceeds the double range (|bᵢ − aᵢ| beyond ~1.8e308) its term is
+/// +inf, never NaN. The result is ≥ 0 or +inf for every valid input.
 /// Accuracy: ≤ 64 ulp relative in double over |logits| ≤ 100, including nearly equal rows
 /// (KL ~ 1e-18) where logsumexp(q) − logsumexp(p) would cancel; float is evaluated in double.
 /// Throws kldiv::domain_error for empty or differently sized vectors, NaN or +inf logits, or a

@@ -88,7 +88,6 @@ template <class A>
     return h > A(0) ? h : (h == h ? A(0) : h);
 }
 
-
 }  // namespace detail
 
 /// Functions that skip validation, for loops whose inputs were validated once already.
@@ -136,7 +135,10 @@ template <real T>
         return detail::kl_divergence_shifted_nats(p, q);
 }
 
-/// entropy, cross_entropy and kl_divergence below without validation; same accuracy.
+/// entropy, cross_entropy and kl_divergence below without validation; same accuracy. The
+/// unchecked entropy and cross_entropy are the raw sums −Σ pᵢ log qᵢ of the vectors as given (no
+/// division by Σp: for sums off 1 they can differ from the checked functions' H(p/Σp, q/Σq) by
+/// |Σ − 1|·H, and entropy({1 + 1e-9}) is −1e-9 here); NaN in gives NaN out.
 template <real_vector P>
 [[nodiscard]] vector_value_t<P> entropy(const P& p, information_unit unit = nats) noexcept {
     return static_cast<vector_value_t<P>>(unit.from_nats(entropy_nats(as_span(p))));
@@ -158,8 +160,9 @@ template <real_vector P, real_vector Q>
 /// Accuracy: ≤ 4 ulp relative for double (measured ≤ 2: vector log ≤ 1 ulp per term, compensated
 /// sum), ≤ 1 ulp for float (evaluated in double). Runs simd::cross_entropy_kernel.
 /// Like kl_divergence, it returns the entropy of the distribution p/Σp that the input stands
-/// for (Σp is 1 within normalization_tolerance, no more): H = H_raw/Σp + log Σp, so
-/// entropy({1 + 1e-9}) is 0, not −1e-9, and the result is never negative. The result is finite
+/// for (Σp is 1 within normalization_tolerance, no more): H = H_raw/Σp + log Σp with Σp − 1
+/// to a few ulps of itself (the validation's compensated sum, 1 taken off before rounding), so entropy({1 + 1e-9}) is 0 (up to rounding, ~1e-25), not
+/// −1e-9, and the result is never negative. The result is finite
 /// for every valid input (0 ≤ H ≤ log n); zeros contribute 0, denormal entries their exact term.
 /// Throws kldiv::domain_error for an empty vector or one with negative, NaN or infinite entries
 /// or a sum off 1 by more than normalization_tolerance (nothing is normalised silently).

@@ -78,7 +78,7 @@ A logits_kl_with_gradients(std::span<const T> a, std::span<const T> b, A tau, A 
     for (std::size_t i = 0; i < a.size(); ++i) {
         const A log_p = na.log_probability(a[i]), log_q = nb.log_probability(b[i]);
         const A p = std::exp(log_p);
-        const A d = (log_p == minus_inf || log_q == minus_inf) ? log_q - log_p : na.difference(b[i], a[i]) - c;
+        const A d = (log_p == minus_inf || log_q == minus_inf) ? log_q - log_p : logit_difference(na, nb, a[i], b[i]) - c;
         if (grad_b != nullptr) grad_b[i] = static_cast<T>(factor * (p > A(0) ? p * std::expm1(d) : std::exp(log_q)));
         if (grad_a != nullptr) grad_a[i] = static_cast<T>(p > A(0) ? factor * p * (-d - value) : A(0));
     }

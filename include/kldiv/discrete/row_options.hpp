@@ -34,7 +34,9 @@ enum class row_reduction {
 /// - reduction: per-row values, or their sum or mean over the unmasked rows (compensated, in
 ///   double for float input).
 struct row_options {
-    double temperature = 1.0;                ///< τ, dividing both sides' logits
+    /// τ, dividing both sides' logits: any positive finite value (the row's largest logit is
+    /// subtracted first, so a tiny τ gives the one-hot limit, never ±inf logits or NaN).
+    double temperature = 1.0;
     double beta = 0.5;                       ///< β of the JS functions
     std::span<const std::uint8_t> mask{};    ///< empty, or one byte per row (0 = skip)
     row_reduction reduction = row_reduction::none;  ///< per row, sum or mean

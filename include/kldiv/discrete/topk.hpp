@@ -217,7 +217,7 @@ void topk_dense_rows(std::span<const T> p_logits, std::span<const T> q_logits, s
                 // dᵢ from the logits' difference and the exact shift: keeps its digits when p ≈ q.
                 const A d = log_p == minus_infinity<A>() || log_q == minus_infinity<A>()
                                 ? log_q - log_p
-                                : np.difference(q_row[i], p_row[i]) - c;
+                                : logit_difference(np, nq, p_row[i], q_row[i]) - c;
                 support.push_back({i, log_p, log_q, d});
             }
             T* grad_p = gradients.p_logits.empty() ? nullptr : gradients.p_logits.data() + row * vocabulary;

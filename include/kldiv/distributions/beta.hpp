@@ -8,6 +8,7 @@
 #include <numbers>
 #include <random>
 
+#include "kldiv/core/log1pmx.hpp"
 #include "kldiv/core/log_gamma_bregman.hpp"
 #include "kldiv/distributions/count_asymptotics.hpp"
 #include "kldiv/distributions/distribution.hpp"
@@ -86,12 +87,27 @@ inline double digamma_remainder(double x) noexcept {
 }  // namespace detail
 
 /// (α − 1) log x + (β − 1) log(1 − x) − log B(α, β) on (0, 1) (end points by the limits),
-/// −inf outside [0, 1], NaN → NaN.
+/// −inf outside [0, 1], NaN → NaN. For α, β ≥ 16 in saddle-point form (no term grows with the
+/// parameters; finite for α, β up to DBL_MAX wherever the density is representable).
 template <real T>
 [[nodiscard]] T log_pdf(const beta<T>& d, T x) noexcept {
     if (std::isnan(x)) return x;
     if (x < T(0) || x > T(1)) return -std::numeric_limits<T>::infinity();
     const double a = static_cast<double>(d.alpha()), b = static_cast<double>(d.beta_parameter()), xd = x;
+    if (a >= 16 && b >= 16) {
+        // Saddle-point form (no term grows with α, β; the direct one is inf − inf near 1e308 and
+        // returned 0 for log_pdf(beta(1e300, 1e300), ½), true 345.6): with s = α + β, m = α/s,
+        //   α·log1pmx((x − m)/m) + β·log1pmx((m − x)/(1 − m)) − log x − log(1 − x)
+        //   − ½log 2π + ½(log m + log(1 − m) + log s) − μ(α) − μ(β) + μ(s),
+        // μ the Stirling remainder; both log1pmx terms ≤ 0. s is formed from halves.
+        if (xd == 0 || xd == 1) return -std::numeric_limits<T>::infinity();
+        const double half_s = a / 2 + b / 2, m = (a / 2) / half_s, one_minus_m = (b / 2) / half_s;
+        const double s = a + b, mu_s = std::isfinite(s) ? detail::stirling_remainder(s) : 0.0;
+        const double deviance = a * log1pmx((xd - m) / m) + b * log1pmx((m - xd) / one_minus_m);
+        return static_cast<T>(deviance - std::log(xd) - std::log1p(-xd) - 0.5 * std::log(2 * std::numbers::pi) +
+                              0.5 * (std::log(m) + std::log(one_minus_m) + std::log(half_s) + std::numbers::ln2) -
+                              detail::stirling_remainder(a) - detail::stirling_remainder(b) + mu_s);
+    }
     const double left = (a == 1) ? 0.0 : (a - 1) * std::log(xd);
     const double right = (b == 1) ? 0.0 : (b - 1) * std::log1p(-xd);
     return static_cast<T>(left + right - detail::log_beta_function(a, b));
@@ -131,10 +147,13 @@ template <real T>
 [[nodiscard]] T entropy(const beta<T>& d) noexcept {
     const double a = static_cast<double>(d.alpha()), b = static_cast<double>(d.beta_parameter());
     if (a >= 16 && b >= 16) {
-        const double s = a + b, ds = detail::digamma_remainder(s);
-        return static_cast<T>(0.5 * (std::log(2 * std::numbers::pi) + std::log(a / s) + std::log(b / s) - std::log(s)) +
-                              detail::stirling_remainder(a) + detail::stirling_remainder(b) - detail::stirling_remainder(s) +
-                              (a - 1) * (b / (2 * a * s)) + (b - 1) * (a / (2 * b * s)) +
+        // s = α + β from halves where it overflows (beta(1e308, 1e308) was −inf).
+        const double half_s = a / 2 + b / 2, s = a + b, m = (a / 2) / half_s, one_minus_m = (b / 2) / half_s;
+        const double log_s = std::log(half_s) + std::numbers::ln2;
+        const double ds = detail::digamma_remainder(s), mu_s = std::isfinite(s) ? detail::stirling_remainder(s) : 0.0;
+        return static_cast<T>(0.5 * (std::log(2 * std::numbers::pi) + std::log(m) + std::log(one_minus_m) - log_s) +
+                              detail::stirling_remainder(a) + detail::stirling_remainder(b) - mu_s +
+                              0.5 * one_minus_m * (1 - 1 / a) + 0.5 * m * (1 - 1 / b) +  // (α − 1)β/(2αs), no 2α overflow
                               (a - 1) * (detail::digamma_remainder(a) - ds) + (b - 1) * (detail::digamma_remainder(b) - ds));
     }
     const double left = a == 1 ? 0.0 : (a - 1) * detail::digamma_step(a, b);

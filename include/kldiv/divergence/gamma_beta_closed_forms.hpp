@@ -99,8 +99,13 @@ template <closed_form_real T>
     const double sigma = q.stddev(), a = p.alpha(), b = p.beta_parameter(), s = a + b, mu = q.mean();
     // sd = √(a/s)·√(b/s)/√(s + 1) and E p − μ = (1 − μ) − b/s near 1, a/s − μ below: neither the
     // variance (below 1e-308 for a = 1e226) nor a mean rounded to 1 is formed.
-    const double sd = std::sqrt(a / s) * std::sqrt(b / s) / std::sqrt(s + 1);
-    const double offset = mu > 0.5 ? (1 - mu) - b / s : a / s - mu;
+    // s overflows for a, b near DBL_MAX: then a/s, b/s and √(s + 1) from the halves.
+    const bool finite_s = std::isfinite(s);
+    const double half_s = a / 2 + b / 2;
+    const double m = finite_s ? a / s : (a / 2) / half_s, one_minus_m = finite_s ? b / s : (b / 2) / half_s;
+    const double sd = std::sqrt(m) * std::sqrt(one_minus_m) /
+                      (finite_s ? std::sqrt(s + 1) : std::sqrt(half_s) * std::numbers::sqrt2);
+    const double offset = mu > 0.5 ? (1 - mu) - one_minus_m : m - mu;
     return static_cast<T>(detail::kl_to_normal(std::log(sigma) - static_cast<double>(entropy(p)), sd / sigma,
                                                offset / sigma));
 }

@@ -36,6 +36,11 @@ concept f_generator = requires(const G& g, double r) {
 
 /// The built-in generators. D_f(p‖q) = E_q[f(p/q)]; every one is evaluated from l = log r
 /// without cancellation near r = 1 (≤ 4 ulp relative in double unless stated).
+/// Special values of every built-in's estimate f(eˡ) − f'(1)(eˡ − 1): ≥ 0 and never NaN for a
+/// non-NaN l; l = 0 gives 0; l = +inf, and any l where the estimate overflows, gives +inf;
+/// l = −inf (p = 0 at the sample) gives the limit f(0) + f'(1): 1 for kl_pq and chi_squared,
+/// +inf for kl_qp, ½ for squared_hellinger and total_variation, ½ln 2 for jensen_shannon, 1/α
+/// (α > 0) or +inf (α < 0) for alpha_divergence; NaN gives NaN (tested in hostile_input_tests).
 namespace f_divergences {
 
 /// KL[p‖q]: f(r) = r·log r. Estimator r·l − (r − 1) (rlogr_residual), unbiased, ≥ 0.
@@ -81,6 +86,8 @@ struct squared_hellinger {
 /// f(r) = ½[r·log(2r/(r + 1)) + log(2/(r + 1))], f'(1) = 0, f''(1) = ¼, bounded by log 2.
 /// With s = tanh(l/2) = (r − 1)/(r + 1): f = ½[(r − 1)s + r·log1pmx(s) + log1pmx(−s)], a
 /// cancellation of at most a factor 2; for |l| > 20 the asymptotic forms are exact to rounding.
+/// At l = −inf (p = 0 at the sample) the estimate is ½ln 2; at l = +inf, and wherever
+/// ½eˡ·ln 2 overflows (l > 709), +inf.
 struct jensen_shannon {
     static double value(double r) noexcept {
         if (r == 0) return 0.5 * std::numbers::ln2;
@@ -91,11 +98,13 @@ struct jensen_shannon {
     static double residual(double l) noexcept {
         constexpr double ln2 = std::numbers::ln2;
         if (l > 20) {  // r = eˡ huge: log(2r/(r+1)) = ln2 − log1p(e⁻ˡ), log(2/(r+1)) = ln2 − l − log1p(e⁻ˡ)
+            if (l > 709) return std::numeric_limits<double>::infinity();  // r·(ln2 − tail) overflows; l = +inf too
             const double tail = std::log1p(std::exp(-l));
             return 0.5 * (std::exp(l) * (ln2 - tail) + (ln2 - l - tail));
         }
         if (l < -20) {  // r tiny: log(2r/(r+1)) = l + ln2 − log1p(r), log(2/(r+1)) = ln2 − log1p(r)
             const double r = std::exp(l), tail = std::log1p(r);
+            if (r == 0) return 0.5 * ln2;  // l ≤ −745 or −inf: the limit f(0) = ½ln2 (no 0·(−inf))
             return 0.5 * (r * (l + ln2 - tail) + (ln2 - tail));
         }
         const double s = std::tanh(0.5 * l), r = std::exp(l);
@@ -116,6 +125,8 @@ struct total_variation {
 /// (α → 1 gives KL[p‖q], α → 0 gives KL[q‖p]; α = ½ is 4× squared Hellinger).
 /// Estimator [φ(α·l) − α·φ(l)]/(α(α − 1)) with φ = expm1mx (expm1 differences for |l| ≥ 2.5):
 /// ≤ 16 ulp relative for |α(α − 1)| ≳ 0.25; the cancellation grows like 1/|α(α − 1)| as α → 0, 1.
+/// Never NaN for a non-NaN l: where e^(α·l) or eˡ overflows (α·l ≳ 709.8, l = ±inf) the
+/// estimate is +inf; l = −inf gives the limit 1/α for α > 0 and +inf for α < 0.
 /// Throws kldiv::domain_error for α = 0, α = 1 (use kl_qp / kl_pq) or non-finite α.
 struct alpha_divergence {
     double alpha;
@@ -133,10 +144,17 @@ struct alpha_divergence {
         // subtracting two large φ values that differ by (α − 1)-ish.
         // α·l is carried exactly (hi + lo): its rounding would cost |α·l|·ε relative in e^(αl).
         const auto al = detail::two_product(alpha, l);
+        // lo only where it is finite and its factor is too (α·l near the overflow threshold or
+        // beyond it makes lo ±inf/NaN or e^(α·l) infinite: a correction of 0·inf must not be NaN).
+        const auto correction = [&](double factor) { return (al.lo == 0 || !std::isfinite(factor) || !std::isfinite(al.lo)) ? 0.0 : factor * al.lo; };
         const double numerator = std::fabs(l) < 2.5
-                                     ? (expm1mx(al.hi) + std::expm1(al.hi) * al.lo) - alpha * expm1mx(l)
-                                     : (std::expm1(al.hi) + std::exp(al.hi) * al.lo) - alpha * std::expm1(l);
-        return numerator / (alpha * (alpha - 1));
+                                     ? (expm1mx(al.hi) + correction(std::expm1(al.hi))) - alpha * expm1mx(l)
+                                     : (std::expm1(al.hi) + correction(std::exp(al.hi))) - alpha * std::expm1(l);
+        const double value = numerator / (alpha * (alpha - 1));
+        // The estimate is ≥ 0; it is non-finite only when e^(α·l) or eˡ overflows (or α(α − 1)
+        // does), and then the true value is beyond the double range: +inf, never NaN.
+        if (std::isfinite(value)) return value > 0 ? value : 0.0;
+        return std::isnan(l) ? l : std::numeric_limits<double>::infinity();
     }
 };
 
@@ -186,12 +204,15 @@ public:
     }
 
     /// Mean, variance and standard error of the estimator over samples x ~ q given as log-densities.
-    /// Throws kldiv::domain_error if the sizes differ.
+    /// Special values per sample as operator() (NaN log-densities give NaN statistics).
+    /// Throws kldiv::domain_error if the sizes differ or the inputs are empty (no samples: no
+    /// estimate, as kl_estimates).
     template <real_vector Q, real_vector P>
     [[nodiscard]] running_stats estimate(const Q& log_q, const P& log_p) const {
         const auto q = as_span(log_q);
         const auto p = as_span(log_p);
         detail::check_same_size("f_divergence_estimator::estimate", q.size(), p.size());
+        if (q.empty()) detail::fail("f_divergence_estimator::estimate", "log_q and log_p are empty: no samples, no estimate");
         running_stats stats;
         for (std::size_t i = 0; i < q.size(); ++i)
             stats.push((*this)(static_cast<double>(p[i]) - static_cast<double>(q[i])));
@@ -208,6 +229,7 @@ public:
         const auto q = as_span(log_q);
         const auto p = as_span(log_p);
         detail::check_same_size("f_divergence_estimator::estimate", q.size(), p.size());
+        if (q.empty()) detail::fail("f_divergence_estimator::estimate", "log_q and log_p are empty: no samples, no estimate");
         running_stats stats;
         detail::ordered_chunks(
             policy, detail::chunk_count(q.size(), kl_estimates_chunk_size), q.size(),

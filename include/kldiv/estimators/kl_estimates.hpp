@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -63,7 +64,9 @@ struct kl_estimate_options {
     /// the number of clamped samples is reported. A clamp changes the estimate: off by default.
     std::optional<double> clamp_log_ratio;
     /// Importance weights w = q(x)/μ(x) when the samples come from a behaviour policy μ; empty
-    /// for on-policy samples. Each per-sample value is multiplied by its weight.
+    /// for on-policy samples. Each per-sample value is multiplied by its weight. Weights must be
+    /// finite and ≥ 0 (the checked kl_estimates throws otherwise); a zero weight contributes
+    /// exactly 0 to every statistic, whatever ℓ is (±inf included), while still being counted.
     std::span<const T> weights;
     /// Which samples count (non-zero) and which are padding (0); empty to use all. Padding may
     /// hold anything (NaN, ±inf) in log_q, log_p and weights: none of it is used or counted.
@@ -87,13 +90,38 @@ inline void absorb(kl_estimate_set& set, const simd::log_ratio_moments& block, k
     set.clamped += block.clamped;
 }
 
+/// Throws unless every weight of an unmasked sample is finite and ≥ 0. The scan is branch-free
+/// (vectorised); only on failure does a second loop find the index for the message.
 template <real T>
-void check_kl_estimates(const char* function, std::size_t n, std::size_t n_p, const kl_estimate_options<T>& options) {
+void check_weights(const char* function, std::span<const T> weights, std::span<const std::uint8_t> mask) {
+    constexpr T largest = std::numeric_limits<T>::max();
+    bool ok = true;
+    if (mask.empty()) {
+        for (const T w : weights) ok &= (w >= T(0)) & (w <= largest);
+    } else {
+        for (std::size_t i = 0; i < weights.size(); ++i)
+            ok &= (mask[i] == 0) | ((weights[i] >= T(0)) & (weights[i] <= largest));
+    }
+    if (ok) return;
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+        const T w = weights[i];
+        if ((mask.empty() || mask[i] != 0) && !(w >= T(0) && w <= largest))
+            fail(function, "weights[" + std::to_string(i) + "] must be finite and >= 0", w);
+    }
+}
+
+/// The checks shared by every kl_estimates entry point; `allow_empty` for kl_estimates_by_chunk
+/// (no samples: no chunks), the others refuse empty input (no estimate exists).
+template <real T>
+void check_kl_estimates(const char* function, std::size_t n, std::size_t n_p, const kl_estimate_options<T>& options,
+                        bool allow_empty = false) {
     check_same_size(function, n, n_p);
+    if (n == 0 && !allow_empty) fail(function, "log_q and log_p are empty: no samples, no estimate");
     if (!options.weights.empty() && options.weights.size() != n)
         fail(function, "weights must have one entry per sample (" + std::to_string(n) + ")", options.weights.size());
     if (!options.mask.empty() && options.mask.size() != n)
         fail(function, "mask must have one entry per sample (" + std::to_string(n) + ")", options.mask.size());
+    if (!options.weights.empty()) check_weights(function, options.weights, options.mask);
     if (options.clamp_log_ratio && !(*options.clamp_log_ratio > 0))
         fail(function, "clamp_log_ratio must be positive", *options.clamp_log_ratio);
     if (options.estimators.empty()) fail(function, "options.estimators names no estimator");
@@ -104,7 +132,8 @@ void check_kl_estimates(const char* function, std::size_t n, std::size_t n_p, co
 namespace unchecked {
 
 /// kl_estimates without input validation (sizes are still required to match: it reads
-/// log_q.size() elements of each array).
+/// log_q.size() elements of each array). Empty input gives count 0 and NaN means; a negative or
+/// non-finite weight is used as given (a zero weight still contributes exactly 0).
 template <real T>
 [[nodiscard]] kl_estimate_set kl_estimates(std::span<const T> log_q, std::span<const T> log_p,
                                            const kl_estimate_options<T>& options = {}) noexcept {
@@ -157,8 +186,12 @@ template <real T>
 /// gives +inf for k3 and reverse and −inf for k1; NaN propagates (statistics become NaN).
 /// Runs on the widest instruction set the CPU has (simd::active_isa()).
 /// options.estimators chooses which statistics are computed (the rest stay empty, count 0).
-/// Throws kldiv::domain_error if sizes differ (weights and mask too, when given), a clamp
-/// is not positive, or options.estimators is empty.
+/// Weights must be finite and ≥ 0; a zero weight contributes exactly 0 whatever ℓ is.
+/// Throws kldiv::domain_error if the inputs are empty (no samples: no estimate exists), sizes
+/// differ (weights and mask too, when given), a weight of an unmasked sample is negative, NaN
+/// or infinite (the message names its index and value), a clamp is not positive, or
+/// options.estimators is empty. Inputs whose every sample is masked give count() == 0 and NaN
+/// means (nothing to estimate from; merging such a set changes nothing).
 template <real_vector Q, real_vector P>
 [[nodiscard]] kl_estimate_set kl_estimates(const Q& log_q, const P& log_p,
                                            const kl_estimate_options<vector_value_t<Q>>& options = {}) {
@@ -221,7 +254,8 @@ template <execution_policy E, real_vector Q, real_vector P>
 /// Merging the sets of consecutive shards of whole chunks left to right, starting from an
 /// empty kl_estimate_set, gives the bits of kl_estimates(policy, all samples) — the property
 /// behind bit-identical multi-process runs (examples/mpi_kl_estimates.cpp). Accuracy and
-/// errors: as kl_estimates.
+/// errors: as kl_estimates, except that empty input is allowed and gives no chunks (an MPI rank
+/// may hold an empty shard).
 template <execution_policy E, real_vector Q, real_vector P>
 [[nodiscard]] std::vector<kl_estimate_set> kl_estimates_by_chunk(
     const E& policy, const Q& log_q, const P& log_p, const kl_estimate_options<vector_value_t<Q>>& options = {}) {
@@ -230,7 +264,7 @@ template <execution_policy E, real_vector Q, real_vector P>
                   "kldiv::kl_estimates_by_chunk: log_q and log_p element types differ");
     const auto q = as_span(log_q);
     const auto p = as_span(log_p);
-    detail::check_kl_estimates("kl_estimates_by_chunk", q.size(), p.size(), options);
+    detail::check_kl_estimates("kl_estimates_by_chunk", q.size(), p.size(), options, /*allow_empty=*/true);
     return unchecked::kl_estimates_by_chunk(policy, q, p, options);
 }
 

@@ -157,8 +157,12 @@ KLDIV_VECTOR_INLINE void log_ratio_block(const T* log_q, const T* log_p, std::si
         double a = -l, b = 0.5 * l * l, c, d;
         residuals(l, c, d);
         if constexpr (Weights) {
+            // A zero weight (or a masked sample) contributes exactly 0, also where a value is
+            // ±inf or ℓ² overflows (0·inf would be NaN).
             const double w = blend(used(i), static_cast<double>(weights[i]), 0.0);
-            a *= w, b *= w, c *= w, d *= w;
+            const bool zero = w == 0.0;
+            a = blend(zero, 0.0, a * w), b = blend(zero, 0.0, b * w), c = blend(zero, 0.0, c * w),
+            d = blend(zero, 0.0, d * w);
         }
         // Only the statistics asked for are stored (and so computed: the rest is dead code).
         if constexpr ((Stats & k1_statistic) != 0) v1[i] = a;
@@ -305,8 +309,8 @@ KLDIV_VECTOR_INLINE bool float_lanes_block(const float* log_q, const float* log_
         [](const register_input& in, const float_grade_lanes<D>& r, D(&value)[4]) __attribute__((always_inline)) {
         value[0] = in.l, value[1] = r.square, value[2] = r.phi,
         value[3] = r.rho;  // ℓ², not k2 = ℓ²/2: scaled at the end
-        if constexpr (Weights)
-            for (int s = 0; s < 4; ++s) value[s] *= in.w;
+        if constexpr (Weights)  // a zero weight contributes exactly 0, also against ±inf (no 0·inf)
+            for (int s = 0; s < 4; ++s) value[s] = (in.w == 0) ? D{} : value[s] * in.w;
     };
     {
         const register_input first = load(0);
