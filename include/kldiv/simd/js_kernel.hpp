@@ -244,6 +244,55 @@ KLDIV_VECTOR_INLINE typename lanes<W>::hd js_terms(const typename lanes<W>::hd& 
     return r.big * (r.f_big * -r.l1 + r.f_small * (r.z * -r.l2));
 }
 
+/// What every JSD row's first two passes leave for its terms: the shift (c₀, c₁, log Z), the end
+/// of the whole lane blocks, the last n % H logits padded with each row's maximum (finite,
+/// harmless) and the mask that keeps only the real ones.
+template <int W, class T>
+struct js_row_setup {
+    js_row_shift shift{};
+    std::size_t end = 0;
+    T a_tail[W / 2]{}, b_tail[W / 2]{};
+    typename lanes<W>::hi keep{};
+};
+
+/// The range pass and the shift pass of a JSD row (see js_row). Returns false, for the scalar
+/// path, on an empty row, non-finite logits or (range a + range b)/τ > 600.
+template <int W, class T, class Grade>
+KLDIV_VECTOR_INLINE bool js_prepare_row(const T* a, const T* b, std::size_t n, const js_row_constants& k,
+                                        js_row_setup<W, T>& setup) noexcept {
+    using L = lanes<W>;
+    using D = typename L::hd;
+    constexpr std::size_t H = W / 2;
+    if (n == 0) return false;
+    const js_row_range ra = js_range_of<W>(a, n), rb = js_range_of<W>(b, n);
+    if (!ra.finite || !rb.finite) return false;
+    if (!(((ra.max - ra.min) + (rb.max - rb.min)) * k.inverse_tau <= 600.0)) return false;
+    js_row_shift& shift = setup.shift;
+    shift = js_row_shift{ra.max, rb.max, (rb.max - ra.max) * k.inverse_tau, 0.0, 0.0};
+    const std::size_t end = setup.end = n - n % H;
+    for (std::size_t j = 0; j < H; ++j) {
+        const bool in_row = end + j < n;
+        setup.a_tail[j] = in_row ? a[end + j] : static_cast<T>(ra.max);
+        setup.b_tail[j] = in_row ? b[end + j] : static_cast<T>(rb.max);
+        setup.keep[j] = in_row ? -1 : 0;
+    }
+    D z{}, x{};
+    for (std::size_t i = 0; i < end; i += H)
+        js_shift_block<W, Grade>(load_logits<W>(a + i), load_logits<W>(b + i), shift.max_a, shift.c0, k.inverse_tau, z,
+                                 x);
+    if (end < n) {
+        D z_tail{}, x_tail{};
+        js_shift_block<W, Grade>(load_logits<W>(setup.a_tail), load_logits<W>(setup.b_tail), shift.max_a, shift.c0,
+                                 k.inverse_tau, z_tail, x_tail);
+        z += L::keep_where(setup.keep, z_tail);
+        x += L::keep_where(setup.keep, x_tail);
+    }
+    const double z_total = L::lane_sum(z);
+    shift.c1 = std::log1p(L::lane_sum(x) / z_total);
+    shift.log_z = std::log(z_total);
+    return true;
+}
+
 /// JSD_β (or its scaled form, by the factors in k) in nats of softmax(a/τ) and softmax(b/τ) for
 /// one row of finite logits. Per outcome, with d = log qᵢ − log pᵢ, A = max(pᵢ, qᵢ), z = e^−|d|,
 /// e = z − 1 and c_big, c_small the mixture weights of the larger and the smaller side:
@@ -264,35 +313,13 @@ KLDIV_VECTOR_INLINE bool js_row(const T* a, const T* b, std::size_t n, const js_
     using D = typename L::hd;
     using I = typename L::hi;
     constexpr std::size_t H = W / 2;
-    if (n == 0) return false;
-    const js_row_range ra = js_range_of<W>(a, n), rb = js_range_of<W>(b, n);
-    if (!ra.finite || !rb.finite) return false;
-    if (!(((ra.max - ra.min) + (rb.max - rb.min)) * k.inverse_tau <= 600.0)) return false;
-    js_row_shift shift{ra.max, rb.max, (rb.max - ra.max) * k.inverse_tau, 0.0, 0.0};
-    const std::size_t end = n - n % H;
-    // The last n % H logits padded with each row's maximum (finite, harmless) and masked.
-    T a_tail[H], b_tail[H];
-    I keep;
-    for (std::size_t j = 0; j < H; ++j) {
-        const bool in_row = end + j < n;
-        a_tail[j] = in_row ? a[end + j] : static_cast<T>(ra.max);
-        b_tail[j] = in_row ? b[end + j] : static_cast<T>(rb.max);
-        keep[j] = in_row ? -1 : 0;
-    }
-    D z{}, x{};
-    for (std::size_t i = 0; i < end; i += H)
-        js_shift_block<W, Grade>(load_logits<W>(a + i), load_logits<W>(b + i), shift.max_a, shift.c0, k.inverse_tau, z,
-                                 x);
-    if (end < n) {
-        D z_tail{}, x_tail{};
-        js_shift_block<W, Grade>(load_logits<W>(a_tail), load_logits<W>(b_tail), shift.max_a, shift.c0, k.inverse_tau,
-                                 z_tail, x_tail);
-        z += L::keep_where(keep, z_tail);
-        x += L::keep_where(keep, x_tail);
-    }
-    const double z_total = L::lane_sum(z);
-    shift.c1 = std::log1p(L::lane_sum(x) / z_total);
-    shift.log_z = std::log(z_total);
+    js_row_setup<W, T> setup;
+    if (!js_prepare_row<W, T, Grade>(a, b, n, k, setup)) return false;
+    const js_row_shift& shift = setup.shift;
+    const std::size_t end = setup.end;
+    const T* a_tail = setup.a_tail;
+    const T* b_tail = setup.b_tail;
+    const I keep = setup.keep;
     D sum{};
     for (std::size_t i = 0; i < end; i += H)
         sum += js_terms<W, Grade>(load_logits<W>(a + i), load_logits<W>(b + i), shift, k);
@@ -390,34 +417,13 @@ KLDIV_VECTOR_INLINE bool js_row_with_gradients(const T* a, const T* b, std::size
     using D = typename L::hd;
     using I = typename L::hi;
     constexpr std::size_t H = W / 2;
-    if (n == 0) return false;
-    const js_row_range ra = js_range_of<W>(a, n), rb = js_range_of<W>(b, n);
-    if (!ra.finite || !rb.finite) return false;
-    if (!(((ra.max - ra.min) + (rb.max - rb.min)) * k.inverse_tau <= 600.0)) return false;
-    js_row_shift shift{ra.max, rb.max, (rb.max - ra.max) * k.inverse_tau, 0.0, 0.0};
-    const std::size_t end = n - n % H;
-    T a_tail[H], b_tail[H];
-    I keep;
-    for (std::size_t j = 0; j < H; ++j) {
-        const bool in_row = end + j < n;
-        a_tail[j] = in_row ? a[end + j] : static_cast<T>(ra.max);
-        b_tail[j] = in_row ? b[end + j] : static_cast<T>(rb.max);
-        keep[j] = in_row ? -1 : 0;
-    }
-    D z{}, x{};
-    for (std::size_t i = 0; i < end; i += H)
-        js_shift_block<W, Grade>(load_logits<W>(a + i), load_logits<W>(b + i), shift.max_a, shift.c0, k.inverse_tau, z,
-                                 x);
-    if (end < n) {
-        D z_tail{}, x_tail{};
-        js_shift_block<W, Grade>(load_logits<W>(a_tail), load_logits<W>(b_tail), shift.max_a, shift.c0, k.inverse_tau,
-                                 z_tail, x_tail);
-        z += L::keep_where(keep, z_tail);
-        x += L::keep_where(keep, x_tail);
-    }
-    const double z_total = L::lane_sum(z);
-    shift.c1 = std::log1p(L::lane_sum(x) / z_total);
-    shift.log_z = std::log(z_total);
+    js_row_setup<W, T> setup;
+    if (!js_prepare_row<W, T, Grade>(a, b, n, k, setup)) return false;
+    const js_row_shift& shift = setup.shift;
+    const std::size_t end = setup.end;
+    const T* a_tail = setup.a_tail;
+    const T* b_tail = setup.b_tail;
+    const I keep = setup.keep;
     // KL(P‖M) and KL(Q‖M) apart: the big side's part −A·l1, the small side's −A·z·l2.
     D kl_p{}, kl_q{};
     const auto add_sides = [&](const js_pieces<W>& r, const I& mask) __attribute__((always_inline)) {
