@@ -511,3 +511,30 @@ TEST_CASE("JSD_beta gradients from the lane kernel: ragged rows, temperature, ev
         check_js_gradient_lanes<float>(1e-3, 1e-6, 1e-6);
     }
 }
+
+TEST_CASE("gradients at a temperature so small that 1/τ overflows: 0 stays 0, never NaN", "[discrete][gradients][edge]") {
+    // τ = 1e-320: both rows are one-hot at their (shared) largest logit, KL = JSD = 0 and every
+    // derivative is exactly 0; scale/τ overflows, and 0·inf would be NaN.
+    const std::size_t vocabulary = 5;
+    const std::vector<double> p{0.5, 2.0, -1.0, 0.25, 1.0}, q{0.75, 2.0, -3.0, 0.5, 1.5};
+    kldiv::row_options options;
+    options.temperature = 1e-320;
+    std::vector<double> gp(vocabulary, -1.0), gq(vocabulary, -1.0), out(1, -1.0);
+    const kldiv::row_gradients<double> both{gp, gq};
+    kldiv::kl_divergence_rows(std::span<const double>(p), std::span<const double>(q), vocabulary,
+                              std::span<double>(out), options, both);
+    CHECK(out[0] == 0.0);
+    for (std::size_t i = 0; i < vocabulary; ++i) {
+        CHECK(gp[i] == 0.0);
+        CHECK(gq[i] == 0.0);
+    }
+    std::fill(gp.begin(), gp.end(), -1.0);
+    std::fill(gq.begin(), gq.end(), -1.0);
+    kldiv::js_divergence_rows(std::span<const double>(p), std::span<const double>(q), vocabulary,
+                              std::span<double>(out), options, both);
+    CHECK(out[0] == 0.0);
+    for (std::size_t i = 0; i < vocabulary; ++i) {
+        CHECK(gp[i] == 0.0);
+        CHECK(gq[i] == 0.0);
+    }
+}

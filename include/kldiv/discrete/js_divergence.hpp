@@ -147,7 +147,7 @@ A logits_js_nats(std::span<const T> a, std::span<const T> b, const js_skew<A>& s
     if (grad_a == nullptr && grad_b == nullptr) return value;
     const bool scaled_at_one = skew.scaled && skew.beta == A(1);
     const bool scaled_at_zero = skew.scaled && skew.beta == A(0);
-    const A factor = scale / tau;
+    const gradient_factor<A> factor{scale, tau};
     for (std::size_t i = 0; i < a.size(); ++i) {
         const A log_p = na.log_probability(a[i]), log_q = nb.log_probability(b[i]);
         const A p = std::exp(log_p), q = std::exp(log_q);
@@ -161,7 +161,7 @@ A logits_js_nats(std::span<const T> a, std::span<const T> b, const js_skew<A>& s
                 else if (skew.p_terms)
                     g = -skew.p_factor * p * (u + kl_p);
             }
-            grad_a[i] = static_cast<T>(factor * g);
+            grad_a[i] = static_cast<T>(factor(g));
         }
         if (grad_b != nullptr) {
             A g = 0;
@@ -171,7 +171,7 @@ A logits_js_nats(std::span<const T> a, std::span<const T> b, const js_skew<A>& s
                 else if (skew.q_terms)
                     g = -skew.q_factor * q * (v + kl_q);
             }
-            grad_b[i] = static_cast<T>(factor * g);
+            grad_b[i] = static_cast<T>(factor(g));
         }
     }
     return value;

@@ -52,6 +52,15 @@ A gradient_scale(const row_options& options, std::size_t rows, information_unit 
     return scale;
 }
 
+/// x·scale/τ for one gradient entry, as (scale·x)/τ: at a τ so small that scale/τ overflows
+/// (τ ≲ 1e-308), an entry whose derivative vanishes stays 0 instead of 0·inf = NaN, and the
+/// others go to the ±inf their true values overflow to.
+template <class A>
+struct gradient_factor {
+    A scale, tau;
+    [[nodiscard]] A operator()(A x) const noexcept { return (scale * x) / tau; }
+};
+
 /// Zeros the gradient rows of masked rows.
 template <class T>
 void zero_masked_gradient_rows(const row_options& options, std::size_t rows, std::size_t vocabulary,
@@ -74,13 +83,13 @@ A logits_kl_with_gradients(std::span<const T> a, std::span<const T> b, A tau, A 
     const A value = logits_kl_nats<A, T>(a, b, tau);
     const row_normalizer<A, T> na(a, tau), nb(b, tau);
     const A c = logits_shift(a, b, na, nb);
-    const A factor = scale / tau;
+    const gradient_factor<A> factor{scale, tau};
     for (std::size_t i = 0; i < a.size(); ++i) {
         const A log_p = na.log_probability(a[i]), log_q = nb.log_probability(b[i]);
         const A p = std::exp(log_p);
         const A d = (log_p == minus_inf || log_q == minus_inf) ? log_q - log_p : logit_difference(na, nb, a[i], b[i]) - c;
-        if (grad_b != nullptr) grad_b[i] = static_cast<T>(factor * (p > A(0) ? p * std::expm1(d) : std::exp(log_q)));
-        if (grad_a != nullptr) grad_a[i] = static_cast<T>(p > A(0) ? factor * p * (-d - value) : A(0));
+        if (grad_b != nullptr) grad_b[i] = static_cast<T>(factor(p > A(0) ? p * std::expm1(d) : std::exp(log_q)));
+        if (grad_a != nullptr) grad_a[i] = static_cast<T>(p > A(0) ? factor(p * (-d - value)) : A(0));
     }
     return value;
 }

@@ -128,7 +128,7 @@ A coarsened_kl_row(std::span<support_entry<A>> support, std::span<const T> p_row
     }
     const A value = kl.value();
     if (grad_p == nullptr && grad_q == nullptr) return value;
-    const A factor = scale / tau;
+    const gradient_factor<A> factor{scale, tau};
     // 1 − P_T/Q_T = −expm1(−u_T); where P_T = 0 it is 1.
     const A tail_q_factor = p_tail > A(0) ? -std::expm1(-tail_log_ratio) : A(1);
     std::size_t next = 0;
@@ -138,14 +138,14 @@ A coarsened_kl_row(std::span<support_entry<A>> support, std::span<const T> p_row
             const auto& e = support[next++];
             const A p = std::exp(e.log_p);
             if (grad_q != nullptr)
-                grad_q[i] = static_cast<T>(factor * (e.log_p == minus_inf ? std::exp(e.log_q) : p * std::expm1(e.d)));
-            if (grad_p != nullptr) grad_p[i] = static_cast<T>(p > A(0) ? factor * p * (-e.d - value) : A(0));
+                grad_q[i] = static_cast<T>(factor(e.log_p == minus_inf ? std::exp(e.log_q) : p * std::expm1(e.d)));
+            if (grad_p != nullptr) grad_p[i] = static_cast<T>(p > A(0) ? factor(p * (-e.d - value)) : A(0));
         } else {
             if (grad_q != nullptr)
-                grad_q[i] = static_cast<T>(factor * std::exp(nq.log_probability(q_row[i])) * tail_q_factor);
+                grad_q[i] = static_cast<T>(factor(std::exp(nq.log_probability(q_row[i])) * tail_q_factor));
             if (grad_p != nullptr) {
                 const A p = std::exp(np->log_probability(p_row[i]));
-                grad_p[i] = static_cast<T>(p > A(0) ? factor * p * (-tail_log_ratio - value) : A(0));
+                grad_p[i] = static_cast<T>(p > A(0) ? factor(p * (-tail_log_ratio - value)) : A(0));
             }
         }
     }
