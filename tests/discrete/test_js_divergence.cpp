@@ -396,3 +396,26 @@ TEST_CASE("nearly equal double rows at a temperature keep their digits (KL and J
         CHECK(relative_error(js[0], quad_js(a.data(), b.data(), vocabulary, quad(0.5), false, quad(tau))) <= 1e-12);
     }
 }
+
+TEST_CASE("JSD rows at a temperature with logits far from each other's maxima (found by fuzz:discrete)",
+          "[discrete][js][rows]") {
+    // p: ten logits 2.6e122 (and four near 0): uniform over outcomes 4…13 at τ = 439.7. q: one
+    // logit 2.9e7, the rest ≤ 33: one-hot at outcome 9 (every other qᵢ ≈ e^−65536). Grouping the
+    // logit difference as (bᵢ − aᵢ) − (s_q − s_p) loses 2.9e7 against 2.6e122 and gave 0.9157,
+    // above JSD_β's bound H(β) = 0.5623; grouped as (bᵢ − s_q) − (aᵢ − s_p) it is exact here.
+    // Exact: ¾·[0.9·log(4/3) + 0.1·log(0.1/0.325)] + ¼·log(1/0.325) (mpmath, 30 digits).
+    const double tiny = -7.8969589372544814e-84, huge = 2.6183001116790237e+122;
+    const std::vector<double> p{tiny, tiny, tiny, -7.8966238098072507e-84, huge, huge, huge,
+                                huge, huge, huge, huge, huge, huge, huge};
+    const std::vector<double> q{tiny, tiny, tiny, tiny, tiny, tiny, tiny, tiny, 1.3952718718956193e-11,
+                                28817335.717647057, -1.0505535549794196e-296, 32.50196173798804,
+                                32.501960784313724, 32.462898284313724};
+    // Outcome 9 is q's argmax and inside p's support; recheck the layout the comment describes.
+    REQUIRE(q[9] == 28817335.717647057);
+    kldiv::row_options options;
+    options.temperature = 439.7176470588235;
+    options.beta = 0.75;
+    std::vector<double> out(1);
+    kldiv::js_divergence_rows(p, q, p.size(), out, options);
+    CHECK(out[0] == Approx(0.386768798342428558929788153).epsilon(1e-14));
+}

@@ -72,15 +72,24 @@ struct row_normalizer {
     [[nodiscard]] A log_probability(T v) const noexcept { return (value(v) - max) - log_sum; }
 };
 
-/// value(bᵢ) − value(aᵢ) for logits aᵢ of p's row and bᵢ of q's row at the same temperature,
-/// as ((bᵢ − aᵢ) − (s_q − s_p))/τ: the differences are taken before the division, so nearly
-/// equal rows keep the digits of dᵢ (bᵢ/τ − aᵢ/τ would carry both quotients' roundings,
-/// ~ε·|aᵢ/τ|, into a difference that may be far smaller). ±inf or NaN when bᵢ − aᵢ overflows
-/// (logits near ±DBL_MAX); callers then use the rows' own log-probabilities.
+/// value(bᵢ) − value(aᵢ) = ((bᵢ − s_q) − (aᵢ − s_p))/τ for logits aᵢ of p's row and bᵢ of q's
+/// row at the same temperature (s: each row's shift). The difference is taken before the
+/// division, so nearly equal rows keep the digits of dᵢ (bᵢ/τ − aᵢ/τ would carry both
+/// quotients' roundings, ~ε·|aᵢ/τ|, into a difference that may be far smaller), and of the two
+/// ways to group the four terms, (bᵢ − aᵢ) − (s_q − s_p) or (bᵢ − s_q) − (aᵢ − s_p), the one whose
+/// rounding error bound ε·(|x| + |y|) is smaller: the first for nearly equal rows, the second
+/// for rows whose logits are far apart but each near its own maximum. ±inf or NaN when a
+/// difference overflows (logits near ±DBL_MAX); callers then use the rows' log-probabilities.
 template <class A, class T>
 [[nodiscard]] A logit_difference(const row_normalizer<A, T>& np, const row_normalizer<A, T>& nq, T a, T b) noexcept {
-    const A d = static_cast<A>(b) - static_cast<A>(a);
-    return np.temperature == A(1) ? d : (d - (nq.shift - np.shift)) / np.temperature;
+    const A across = static_cast<A>(b) - static_cast<A>(a);
+    if (np.temperature == A(1)) return across;
+    const A shifts = nq.shift - np.shift;
+    const A q_shifted = static_cast<A>(b) - nq.shift, p_shifted = static_cast<A>(a) - np.shift;
+    const A d = std::fabs(across) + std::fabs(shifts) <= std::fabs(q_shifted) + std::fabs(p_shifted)
+                    ? across - shifts
+                    : q_shifted - p_shifted;
+    return d / np.temperature;
 }
 
 /// c = log Σ exp(bᵢ/τ) − log Σ exp(aᵢ/τ), the shift with log qᵢ − log pᵢ = (bᵢ − aᵢ)/τ − c. When
