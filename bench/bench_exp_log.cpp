@@ -4,8 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include <cmath>
-#include <kldiv/simd/array_residuals.hpp>
-#include <kldiv/simd/exp_log.hpp>
+#include <kldiv/simd/elementwise.hpp>
 #include <random>
 #include <span>
 #include <vector>

@@ -1,18 +1,19 @@
 #!/usr/bin/env python3
-"""Near-minimax polynomials for the float-grade exponentials of include/kldiv/simd/logits_kernel.hpp.
+"""Near-minimax polynomials for the exponentials of include/kldiv/simd/ and core/detail/branch_free.hpp.
 
 On |t| <= ln2/2 (the reduced argument of e^x = 2^k e^t):
   exp6: e^t ~ sum c_n t^n, n = 0..6 (relative error ~2e-9)
   g5:   g(t) = (e^t - 1 - t)/t^2 ~ sum c_n t^n, n = 0..5, so phi(t) = t^2 g(t) and
         e^t = 1 + t + t^2 g(t) (relative error of phi ~3e-9)
-  g8:   the same to degree 8 (~1.5e-14), for float_lanes.hpp (kl_estimates on float input)
+  g8:   the same to degree 8 (~1.5e-14), for simd/detail/constants.hpp (kl_estimates on float input)
 and on |l| <= 1, without a reduction (kl_estimates when every |l| of a group is below 1):
-  g11:  g(l) = (e^l - 1 - l)/l^2, degree 11 (~1.4e-14), for float_lanes.hpp (float input)
+  g11:  g(l) = (e^l - 1 - l)/l^2, degree 11 (~1.4e-14), for simd/detail/constants.hpp (float input)
   r12:  r(l) = (h(l) - 1/6)/l with h(l) = (e^l - 1 - l - l^2/2)/l^3, degree 12 (~1e-16), for
-        residuals.hpp (double input)
+        core/detail/branch_free.hpp (double input)
 Chebyshev fits (mpmath.chebyfit, 40 digits), coefficients rounded to double, then the rounded
 polynomials checked on a dense grid against mpmath. Run: python3 tools/generate_exp_polynomials.py
-(needs Debian's python3-mpmath); paste the printed arrays into logits_kernel.hpp, float_lanes.hpp and residuals.hpp.
+(needs Debian's python3-mpmath); paste the printed arrays into simd/detail/constants.hpp (exp6, g5, g8, g11) and
+core/detail/branch_free.hpp (r12).
 """
 import mpmath as mp
 
@@ -62,7 +63,7 @@ print("// g8: max relative error of phi(t) = t^2 g(t): %.3g" % float(worst_relat
 print("static constexpr double phi_over_t2_degree8[9] = {%s};" % ", ".join(c.hex() for c in g8))
 
 
-# kl_estimates on double input (include/kldiv/simd/residuals.hpp, small_log_ratio_residuals):
+# kl_estimates on double input (include/kldiv/core/detail/branch_free.hpp, small_log_ratio_residuals):
 # on |l| < 1, phi(l) = l^2/2 + l^3 h(l) with h(l) = 1/6 + l r(l); r is fitted on [-1, 1] to
 # degree 12 (the 1/6 is added in double-word by the caller, so r's error is scaled by |l r / h| <= 0.26).
 def r(t):
@@ -77,7 +78,7 @@ print("// r12: max relative error of r on [-1, 1]: %.3g" % float(worst_r))
 print("inline constexpr double small_residual_r[13] = {%s};" % ", ".join(c.hex() for c in r12))
 
 
-# kl_estimates on float input (include/kldiv/simd/float_lanes.hpp, small_float_grade_of): g on
+# kl_estimates on float input (include/kldiv/simd/detail/exp_residuals.hpp, small_float_grade_of): g on
 # [-1, 1] to degree 11, phi = l^2 g(l) directly.
 g11 = fit(g, 11, half_width=mp.mpf(1))
 worst_g = worst_relative(g11, g, half_width=mp.mpf(1))

@@ -15,7 +15,7 @@
 #include "kldiv/core/expm1mx.hpp"
 #include "kldiv/core/log1pmx.hpp"
 #include "kldiv/core/xlogy.hpp"
-#include "kldiv/simd/array_residuals.hpp"
+#include "kldiv/simd/elementwise.hpp"
 #include "support/catch.hpp"
 #include "support/quad_reference.hpp"
 

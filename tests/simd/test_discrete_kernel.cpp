@@ -10,7 +10,7 @@
 #include "kldiv/core/expm1mx.hpp"
 #include "kldiv/core/log_ratio.hpp"
 #include "kldiv/discrete/measures.hpp"
-#include "kldiv/simd/discrete_kernel.hpp"
+#include "kldiv/simd/probability_kernel.hpp"
 #include "support/catch.hpp"
 #include "support/isa.hpp"
 #include "support/quad_reference.hpp"

@@ -7,8 +7,7 @@
 #include <vector>
 
 #include "kldiv/core/log1pmx.hpp"
-#include "kldiv/simd/array_residuals.hpp"
-#include "kldiv/simd/exp_log.hpp"
+#include "kldiv/simd/elementwise.hpp"
 #include "support/catch.hpp"
 #include "support/isa.hpp"
 #include "support/quad_reference.hpp"

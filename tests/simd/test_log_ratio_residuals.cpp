@@ -5,8 +5,8 @@
 #include <span>
 #include <vector>
 
+#include "kldiv/simd/detail/exp_residuals.hpp"
 #include "kldiv/simd/dispatch.hpp"
-#include "kldiv/simd/residuals.hpp"
 #include "support/catch.hpp"
 #include "support/isa.hpp"
 #include "support/quad_reference.hpp"

@@ -18,7 +18,7 @@
 #include "kldiv/discrete/row_options.hpp"
 #include "kldiv/discrete/units.hpp"
 #include "kldiv/discrete/vector_input.hpp"
-#include "kldiv/simd/discrete_kernel.hpp"
+#include "kldiv/simd/detail/kl_term.hpp"
 #include "kldiv/simd/logits_kernel.hpp"
 
 namespace kldiv {
@@ -146,12 +146,15 @@ A logits_kl_nats(std::span<const T> a, std::span<const T> b, A tau = A(1)) noexc
         // log qᵢ − log pᵢ from each row's own normalisation, which is −inf only where qᵢ truly
         // underflows against pᵢ and +inf only where pᵢ does (that term is then qᵢ).
         if (!std::isfinite(l)) l = nb.log_probability(b[i]) - log_p;
-        if (l > A(40)) {  // pᵢ·φ(l) = qᵢ − pᵢ − pᵢ·l, finite even where pᵢ underflows or eˡ overflows
+        // qᵢ = pᵢ·eˡ, from the logs (pᵢ may underflow to 0 where qᵢ does not).
+        const auto q_of = [&] {
             const A log_q = log_p + l;
-            const A qi = std::exp(std::isfinite(log_q) ? log_q : nb.log_probability(b[i]));
-            kl.add(pi > A(0) ? (qi - pi) - pi * l : qi);
-        } else if (pi > A(0))
-            kl.add(pi * expm1mx(l));
+            return std::exp(std::isfinite(log_q) ? log_q : nb.log_probability(b[i]));
+        };
+        if (pi > A(0))
+            kl.add(simd::detail::kl_term_of_log_ratio(pi, l, q_of));
+        else if (l > A(40))
+            kl.add(q_of());  // pᵢ underflowed to 0: the term is qᵢ
     }
     return kl.value() + q_where_p_is_zero.value();
 }
@@ -235,8 +238,7 @@ void kl_divergence_rows(std::span<const T> p_logits, std::span<const T> q_logits
                 kl_nats = detail::logits_kl_nats<double>(row_of(p_logits, row).values, row_of(q_logits, row).values);
             out[row] = static_cast<float>(unit.from_nats(kl_nats));
         };
-        simd::detail::dispatch_lanes<simd::detail::logits_kl_rows_body>(p_logits.data(), q_logits.data(), vocabulary,
-                                                                        out.size(), finish);
+        simd::logits_kl_rows(p_logits.data(), q_logits.data(), vocabulary, out.size(), finish);
         return;
     }
 #endif
@@ -255,8 +257,7 @@ void entropy_rows(std::span<const T> logits, std::size_t vocabulary, std::span<T
             if (!ok) entropy_nats = detail::logits_cross_entropy_nats<double>(row_of(row).values, row_of(row).values);
             out[row] = static_cast<float>(unit.from_nats(entropy_nats));
         };
-        simd::detail::dispatch_lanes<simd::detail::logits_entropy_rows_body>(logits.data(), vocabulary, out.size(),
-                                                                             finish);
+        simd::logits_entropy_rows(logits.data(), vocabulary, out.size(), finish);
         return;
     }
 #endif

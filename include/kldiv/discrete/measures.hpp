@@ -19,7 +19,8 @@
 #include "kldiv/core/xlogy.hpp"
 #include "kldiv/discrete/units.hpp"
 #include "kldiv/discrete/vector_input.hpp"
-#include "kldiv/simd/discrete_kernel.hpp"
+#include "kldiv/simd/detail/kl_term.hpp"
+#include "kldiv/simd/probability_kernel.hpp"
 
 namespace kldiv {
 
@@ -52,10 +53,7 @@ template <real T>
         if (!(pi > A(0))) continue;  // 0·log(0/q) = 0
         const A qi = q[i];
         const A l = log_ratio(qi, pi) - c;
-        if (l > A(40))
-            residuals.add((qi * (p_sum / q_sum) - pi) - pi * l);
-        else
-            residuals.add(pi * expm1mx(l));
+        residuals.add(simd::detail::kl_term_of_log_ratio(pi, l, [&] { return qi * (p_sum / q_sum); }));
     }
     return residuals.value() / p_sum + q_where_p_is_zero.value() / q_sum;
 }

@@ -15,7 +15,7 @@
 #include "kldiv/core/concepts.hpp"
 #include "kldiv/core/error.hpp"
 #include "kldiv/core/summation.hpp"
-#include "kldiv/simd/discrete_kernel.hpp"
+#include "kldiv/simd/probability_kernel.hpp"
 
 namespace kldiv {
 

@@ -21,7 +21,7 @@ template <class Body, class... Args>
 }
 #endif
 
-// The same for kernels written on GCC vector types (simd/float_lanes.hpp): Body::run<Lanes>
+// The same for kernels written on GCC vector types (simd/detail/lanes.hpp): Body::run<Lanes>
 // gets the float lane count of the set (16, 8, or 4 = SSE2 on plain x86-64), and a*b + c may
 // fuse into one FMA, which those kernels are written to tolerate (their error-free steps have
 // no products).

@@ -9,10 +9,11 @@
 #include <cstring>
 #include <type_traits>
 
+#include "kldiv/simd/detail/arithmetic.hpp"
+#include "kldiv/simd/detail/constants.hpp"
+#include "kldiv/simd/detail/exp_residuals.hpp"
+#include "kldiv/simd/detail/lanes.hpp"
 #include "kldiv/simd/dispatch.hpp"
-#include "kldiv/simd/float_lanes.hpp"
-#include "kldiv/simd/logits_kernel.hpp"
-#include "kldiv/simd/ratio_residual.hpp"
 
 #if defined(KLDIV_HAVE_FLOAT_LANES)
 
@@ -40,10 +41,10 @@ KLDIV_VECTOR_INLINE typename lanes<W>::hd load_logits(const double* p) noexcept 
 
 /// The accuracy grade of the lanes: which of the library's polynomials they evaluate.
 ///  - float_grade (float logits, whose answer is rounded to float): φ(t) = t²·g(t) with
-///    logits_kernel.hpp's degree-5 g (2.9e-9 relative) and five terms of the atanh series
+///    constants.hpp's degree-5 g (2.9e-9 relative) and five terms of the atanh series
 ///    (5e-9 relative on the series, itself ≤ 6 % of the log): every piece ~3e-9, three orders
 ///    below a float ulp.
-///  - double_grade (double logits): float_lanes.hpp's degree-8 g (1.5e-14) and ten atanh terms
+///  - double_grade (double logits): the degree-8 g (1.5e-14) and ten atanh terms
 ///    (4e-18): every piece ~2e-15.
 struct js_float_grade {
     static constexpr const auto& phi_over_t2 = phi_over_t2_degree5;
@@ -65,12 +66,12 @@ KLDIV_VECTOR_INLINE typename lanes<W>::hd horner_prefix(const typename lanes<W>:
     return result;
 }
 
-/// 2u³·Σu²ⁿ/(2n+3) = log((1 + u)/(1 − u)) − 2u for |u| ≤ 0.1716 (ratio_residual.hpp's atanh
+/// 2u³·Σu²ⁿ/(2n+3) = log((1 + u)/(1 − u)) − 2u for |u| ≤ 0.1716 (constants.hpp's atanh
 /// coefficients, as many as the grade needs).
 template <int W, class Grade>
 KLDIV_VECTOR_INLINE typename lanes<W>::hd atanh_tail_lanes(const typename lanes<W>::hd& u) noexcept {
     const typename lanes<W>::hd u2 = u * u;
-    return (2.0 * u) * u2 * horner_prefix<W, Grade::atanh_terms>(u2, ratio_traits<double>::atanh_tail);
+    return (2.0 * u) * u2 * horner_prefix<W, Grade::atanh_terms>(u2, element_constants<double>::atanh_tail);
 }
 
 /// eˣ and eˣ − 1 in double lanes for |x| ≤ 700, both to the grade's relative accuracy: x = k·ln2 + t,
@@ -168,7 +169,8 @@ KLDIV_VECTOR_INLINE js_pieces<W> js_pieces_of(const typename lanes<W>::hd& av, c
     using L = lanes<W>;
     using D = typename L::hd;
     using I = typename L::hi;
-    using R = ratio_traits<double>;
+    using R = bit_traits<double>;
+    using C = element_constants<double>;
     const D gap = (av - shift.max_a) * k.inverse_tau;
     const D d = ((bv - av) * k.inverse_tau - shift.c0) - shift.c1;  // log qᵢ − log pᵢ
     const D log_p = gap - shift.log_z;
@@ -200,8 +202,8 @@ KLDIV_VECTOR_INLINE js_pieces<W> js_pieces_of(const typename lanes<W>::hd& av, c
     std::memcpy(&m, &mantissa_bits, sizeof m);
     w_exponent = w_exponent - (R::integer_magic_value + 1023.0);
     const D half_m = m * 0.5;
-    w_exponent = (m > R::sqrt2) ? w_exponent + 1.0 : w_exponent;
-    m = (m > R::sqrt2) ? half_m : m;
+    w_exponent = (m > C::sqrt2) ? w_exponent + 1.0 : w_exponent;
+    m = (m > C::sqrt2) ? half_m : m;
     const D near_limit1 = zero - 0.29;
     const D numerator1 = (x1 >= near_limit1) ? x1 : m - 1.0;  // m − 1 exact
     const D denominator1 = (x1 >= near_limit1) ? x1 + 2.0 : m + 1.0;
@@ -216,7 +218,7 @@ KLDIV_VECTOR_INLINE js_pieces<W> js_pieces_of(const typename lanes<W>::hd& av, c
     const D u2 = (x2 * denominator1) * reciprocal;
     const D tail1 = atanh_tail_lanes<W, Grade>(u1);
     const D near1 = tail1 - x1 * u1;
-    const D log_w = ((w_exponent * R::ln2_hi - x1) + 2.0 * u1) + (w_exponent * R::ln2_lo + tail1);  // log w − x₁
+    const D log_w = ((w_exponent * C::ln2_hi - x1) + 2.0 * u1) + (w_exponent * C::ln2_lo + tail1);  // log w − x₁
     const D l1 = (x1 >= near_limit1) ? near1 : log_w;                                               // log1pmx(x₁)
     const D near2 = atanh_tail_lanes<W, Grade>(u2) - x2 * u2;
     const D far2 = ((l1 + x1) + s) - x2;

@@ -9,11 +9,11 @@
 #include <cstring>
 #include <type_traits>
 
-#include "kldiv/simd/block_sum.hpp"
+#include "kldiv/simd/detail/arithmetic.hpp"
+#include "kldiv/simd/detail/exp_residuals.hpp"
+#include "kldiv/simd/detail/lanes.hpp"
+#include "kldiv/simd/detail/reductions.hpp"
 #include "kldiv/simd/dispatch.hpp"
-#include "kldiv/simd/float_lanes.hpp"
-#include "kldiv/simd/ratio_residual.hpp"
-#include "kldiv/simd/residuals.hpp"
 
 namespace kldiv::simd {
 
@@ -44,72 +44,6 @@ struct log_ratio_options {
 namespace detail {
 
 inline constexpr std::size_t block_size = 256;
-
-/// For each of the four value arrays: Σv/count and Σ keep·(v − mean)² over n values (keep =
-/// null: all count), two passes. The four arrays are summed side by side in eight-double lanes,
-/// four independent accumulators per pass: a single running sum is a chain of dependent adds the
-/// compiler may not reorder, and one chain per array was still latency-bound.
-template <unsigned Stats = all_statistics>
-KLDIV_VECTOR_INLINE void means_and_m2s(const double* const (&v)[4], const double* keep, std::size_t n, double count,
-                                       double (&mean)[4], double (&m2)[4]) noexcept {
-    // Statistics not asked for (Stats) are skipped in every loop: the tests are compile-time.
-    constexpr auto wanted = [](int s) { return ((Stats >> s) & 1u) != 0; };
-#if defined(__GNUC__) && !defined(__clang__)
-    typedef double lane_vector __attribute__((vector_size(64)));
-    constexpr std::size_t width = 8;
-    const std::size_t end = n - n % width;
-    const auto lane_total = [](const lane_vector& x) __attribute__((always_inline)) {
-        return ((x[0] + x[1]) + (x[2] + x[3])) + ((x[4] + x[5]) + (x[6] + x[7]));
-    };
-    lane_vector sums[4] = {};
-    for (std::size_t i = 0; i < end; i += width)
-        for (int s = 0; s < 4; ++s) {
-            if (!wanted(s)) continue;
-            lane_vector x;
-            std::memcpy(&x, v[s] + i, sizeof x);
-            sums[s] += x;
-        }
-    for (int s = 0; s < 4; ++s) {
-        if (!wanted(s)) continue;
-        double total = lane_total(sums[s]);
-        for (std::size_t i = end; i < n; ++i) total += v[s][i];
-        mean[s] = total / count;
-    }
-    lane_vector squares[4] = {};
-    for (std::size_t i = 0; i < end; i += width) {
-        lane_vector k;
-        if (keep) std::memcpy(&k, keep + i, sizeof k);
-        for (int s = 0; s < 4; ++s) {
-            if (!wanted(s)) continue;
-            lane_vector x;
-            std::memcpy(&x, v[s] + i, sizeof x);
-            lane_vector d = x - mean[s];
-            if (keep) d *= k;  // loop-invariant: the compiler unswitches it
-            squares[s] += d * d;
-        }
-    }
-    for (int s = 0; s < 4; ++s) {
-        if (!wanted(s)) continue;
-        double total = lane_total(squares[s]);
-        for (std::size_t i = end; i < n; ++i) {
-            const double d = (v[s][i] - mean[s]) * (keep ? keep[i] : 1.0);
-            total += d * d;
-        }
-        m2[s] = total;
-    }
-#else
-    for (int s = 0; s < 4; ++s) {
-        if (!wanted(s)) continue;
-        mean[s] = block_sum(v[s], n) / count;
-        double squares = 0;
-        for (std::size_t i = 0; i < n; ++i) {
-            const double d = (v[s][i] - mean[s]) * (keep ? keep[i] : 1.0);
-            squares += d * d;
-        }
-        m2[s] = squares;
-    }
-#endif
-}
 
 /// One block (n ≤ block_size): values into stack arrays, then two passes (mean, then centred
 /// squares) — vectorisable loops, and M2 without the cancellation of Σv² − n·mean².

@@ -1,46 +1,59 @@
-// Row-wise KL(softmax(a)‖softmax(b)) and entropy of softmax(a) for float logits, log-softmax
-// fused (two passes over each row, no temporaries), in double lanes on GCC vector types.
+// Row-wise kernels over logits: the validation scan (NaN, +inf, any finite entry) for float and
+// double, and, for float logits in double lanes on GCC vector types, KL(softmax(a)‖softmax(b))
+// and the entropy of softmax(a) with log-softmax fused (two passes over each row, no
+// temporaries). Entry points: scan_logits, logits_kl_rows, logits_entropy_rows.
 #pragma once
 
 #include <cmath>
 #include <cstddef>
 #include <cstring>
+#include <limits>
 
 #include "kldiv/core/expm1mx.hpp"
 #include "kldiv/core/log1pmx.hpp"
+#include "kldiv/simd/detail/exp_residuals.hpp"
+#include "kldiv/simd/detail/lanes.hpp"
 #include "kldiv/simd/dispatch.hpp"
-#include "kldiv/simd/float_lanes.hpp"
+
+namespace kldiv::simd {
+namespace detail {
+
+struct logits_scan_body {
+    template <bool UseFma, class T>
+    KLDIV_VECTOR_INLINE static void run(const T* v, std::size_t n, unsigned& bad, unsigned& any_finite) noexcept {
+        unsigned b = 0, f = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            const T x = v[i];
+            b |= static_cast<unsigned>((x != x) | (x == std::numeric_limits<T>::infinity()));
+            f |= static_cast<unsigned>(x - x == T(0));
+        }
+        bad = b, any_finite = f;
+    }
+};
+
+}  // namespace detail
+
+/// What a pass over a vector of logits finds: whether any entry is NaN or +inf (not a logit),
+/// and whether any is finite (−inf entries are outcomes of probability 0, but not all of them).
+struct logits_scan {
+    bool has_nan_or_plus_inf;
+    bool has_finite;
+};
+
+/// One vectorised pass of validation over n logits, on simd::active_isa().
+template <class T>
+[[nodiscard]] logits_scan scan_logits(const T* v, std::size_t n) noexcept {
+    unsigned bad = 0, any_finite = 0;
+    detail::dispatch<detail::logits_scan_body>(v, n, bad, any_finite);
+    return {bad != 0, any_finite != 0};
+}
+
+}  // namespace kldiv::simd
 
 #if defined(KLDIV_HAVE_FLOAT_LANES)
 
-namespace kldiv::simd::detail {
-
-// Near-minimax polynomials on |t| ≤ ln2/2, from tools/generate_exp_polynomials.py (mpmath).
-// eᵗ to 2.5e-9 relative:
-inline constexpr double exp_degree6[7] = {0x1.0000000000000p+0, 0x1.000000a1fd6a7p+0, 0x1.00000028794dfp-1,
-                                          0x1.5554043e289bcp-3, 0x1.5554ace120b86p-5, 0x1.126fa6fd6e815p-7,
-                                          0x1.6d7531eae5468p-10};
-// (eᵗ − 1 − t)/t², so that φ(t) = t²·g(t) to 2.9e-9 relative:
-inline constexpr double phi_over_t2_degree5[6] = {0x1.0000000b8f62bp-1, 0x1.5555555a78232p-3,  0x1.5554e9114ecf9p-5,
-                                                  0x1.1110e0f726534p-7, 0x1.6d431504c53d3p-10, 0x1.a124e3f154d32p-13};
-
-/// eˣ for x ∈ [−700, 700] to ~3e-9 relative: three orders below a float ulp (6e-8), which is
-/// what the float-logit kernels need of their weights.
-template <int W>
-KLDIV_VECTOR_INLINE typename lanes<W>::hd exp_lanes(const typename lanes<W>::hd& x) noexcept {
-    const exp_reduction<W> r = reduce_exp<W>(x);
-    return horner_lanes<W>(r.t, exp_degree6) * r.scale;
-}
-
-/// φ(y) = eʸ − 1 − y for |y| ≤ 600 to ~4e-9 relative: φ(t) = t²·g(t) itself where k = 0 (no
-/// cancellation at all), (eʸ − 1) − y elsewhere (|y| > ln2/2: it cancels by less than 7×).
-template <int W>
-KLDIV_VECTOR_INLINE typename lanes<W>::hd phi_lanes(const typename lanes<W>::hd& y) noexcept {
-    const exp_reduction<W> r = reduce_exp<W>(y);
-    const typename lanes<W>::hd phi_t = r.t * r.t * horner_lanes<W>(r.t, phi_over_t2_degree5);
-    const typename lanes<W>::hd e = ((phi_t + r.t) + 1.0) * r.scale;
-    return (r.k == 0.0) ? phi_t : (e - 1.0) - y;
-}
+namespace kldiv::simd {
+namespace detail {
 
 /// The range of a row of logits, and whether every entry is finite (a row holding −inf, +inf
 /// or NaN goes to the scalar path, which knows what each means).
@@ -191,6 +204,26 @@ struct logits_entropy_rows_body {
     }
 };
 
-}  // namespace kldiv::simd::detail
+}  // namespace detail
+
+/// Row-wise KL(softmax(a)‖softmax(b)) in nats for `rows` rows of `vocabulary` float logits (row r
+/// at a + r·vocabulary), through the double lanes of simd::active_isa(): each row's result goes to
+/// finish(row, ok, nats), ok false for the rows the lanes decline (non-finite logits, |b − a|
+/// beyond 600), which the caller then computes on its scalar path. Defined where
+/// KLDIV_HAVE_FLOAT_LANES is (GCC on x86-64).
+template <class Finish>
+void logits_kl_rows(const float* a, const float* b, std::size_t vocabulary, std::size_t rows,
+                    Finish& finish) noexcept {
+    detail::dispatch_lanes<detail::logits_kl_rows_body>(a, b, vocabulary, rows, finish);
+}
+
+/// Row-wise entropy of softmax(a) in nats, as logits_kl_rows (ok false for rows with a
+/// non-finite logit).
+template <class Finish>
+void logits_entropy_rows(const float* a, std::size_t vocabulary, std::size_t rows, Finish& finish) noexcept {
+    detail::dispatch_lanes<detail::logits_entropy_rows_body>(a, vocabulary, rows, finish);
+}
+
+}  // namespace kldiv::simd
 
 #endif

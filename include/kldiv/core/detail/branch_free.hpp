@@ -1,149 +1,31 @@
 // Branch-free double-precision residuals φ(x) = eˣ − 1 − x and ρ(l) = 1 + (l − 1)eˡ, ≤ 2 ulp:
 // straight-line arithmetic and selects only, so compilers vectorise them in the SIMD kernels, and
 // the scalar core (core/expm1mx.hpp) calls the same code for one value. One evaluator per
-// function and accuracy tier, shared by both.
+// function and accuracy tier, shared by both (the primitives they are built from are in
+// error_free.hpp, the constants in constants.hpp).
 #pragma once
 
-#include <array>
-#include <bit>
 #include <cmath>
 #include <cstddef>
-#include <cstdint>
 #include <limits>
-#include <type_traits>
-#include <utility>
 
+#include "kldiv/core/detail/constants.hpp"
 #include "kldiv/core/detail/error_free.hpp"
 
 namespace kldiv::detail::branch_free {
 
 using kldiv::detail::double_word;
+using kldiv::detail::exp_overflow;  // constants.hpp: one copy, shared with simd/
 using kldiv::detail::ln2_split;
-
-// Inlined into every instruction-set clone, so the caller decides the ISA.
-#if defined(__GNUC__)
-#define KLDIV_VECTOR_INLINE [[gnu::always_inline]] inline
-#else
-#define KLDIV_VECTOR_INLINE inline
-#endif
-
-/// a·b exactly as hi + lo: a fused multiply-add when UseFma (in clones built for FMA
-/// hardware), else Dekker's splitting. Both vectorise. T is float or double.
-template <bool UseFma, class T>
-KLDIV_VECTOR_INLINE double_word<T> product(T a, T b) noexcept {
-    const T p = a * b;
-    if constexpr (UseFma) {
-        return {p, std::fma(a, b, -p)};
-    } else {
-        // 2^⌈digits/2⌉ + 1 splits a significand into halves whose products are exact.
-        constexpr T splitter = std::is_same_v<T, float> ? T(4097) : T(134217729.0);
-        const T as = splitter * a, bs = splitter * b;
-        const T a_hi = as - (as - a), a_lo = a - a_hi;
-        const T b_hi = bs - (bs - b), b_lo = b - b_hi;
-        return {p, ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo};
-    }
-}
-
-template <class T>
-KLDIV_VECTOR_INLINE double_word<T> sum(T a, T b) noexcept {
-    const T s = a + b;
-    const T bv = s - a;
-    return {s, (a - (s - bv)) + (b - bv)};
-}
-
-template <bool UseFma, class T>
-KLDIV_VECTOR_INLINE T multiply_add(T a, T b, T c) noexcept {
-    if constexpr (UseFma)
-        return std::fma(a, b, c);
-    else
-        return a * b + c;
-}
-
-/// c[0] + c[1]·x + … + c[N−1]·x^(N−1) by Horner's rule, unrolled at compile time (a loop here
-/// would stop the compiler from vectorising the caller's loop).
-template <bool UseFma, class T, std::size_t N>
-KLDIV_VECTOR_INLINE T polynomial(T x, const T (&c)[N]) noexcept {
-    return [&]<std::size_t... I>(std::index_sequence<I...>) {
-        T result = c[N - 1];
-        ((result = multiply_add<UseFma>(result, x, c[N - 2 - I])), ...);
-        return result;
-    }
-    (std::make_index_sequence<N - 1>{});
-}
-
-namespace estrin_detail {
-template <bool UseFma, std::size_t I, class T, std::size_t N>
-KLDIV_VECTOR_INLINE T pair(const std::array<T, N>& a, T y) noexcept {
-    if constexpr (2 * I + 1 < N)
-        return multiply_add<UseFma>(a[2 * I + 1], y, a[2 * I]);
-    else
-        return a[2 * I];
-}
-template <bool UseFma, class T, std::size_t N, std::size_t... I>
-KLDIV_VECTOR_INLINE std::array<T, sizeof...(I)> level(const std::array<T, N>& a, T y, std::index_sequence<I...>) noexcept {
-    return {pair<UseFma, I>(a, y)...};
-}
-template <bool UseFma, class T, std::size_t N>
-KLDIV_VECTOR_INLINE T combine(const std::array<T, N>& a, T y) noexcept {
-    if constexpr (N == 1)
-        return a[0];
-    else
-        return combine<UseFma>(level<UseFma>(a, y, std::make_index_sequence<(N + 1) / 2>{}), y * y);
-}
-template <class T, std::size_t N, std::size_t... I>
-KLDIV_VECTOR_INLINE std::array<T, N> to_array(const T (&c)[N], std::index_sequence<I...>) noexcept {
-    return {c[I]...};
-}
-}  // namespace estrin_detail
-
-/// The same polynomial by Estrin's scheme: pairs c[2i] + c[2i+1]·x, then pairs of those in x²,
-/// x⁴, …: depth ⌈log₂ N⌉ + 1 instead of N − 1, for a few more multiplies. For one value (the
-/// scalar core), where Horner's chain of dependent FMAs is the whole latency.
-template <bool UseFma, class T, std::size_t N>
-KLDIV_VECTOR_INLINE T polynomial_estrin(T x, const T (&c)[N]) noexcept {
-    return estrin_detail::combine<UseFma>(
-        estrin_detail::level<UseFma>(estrin_detail::to_array(c, std::make_index_sequence<N>{}), x,
-                                     std::make_index_sequence<(N + 1) / 2>{}),
-        x * x);
-}
-
-/// 2ⁿ for integer-valued n in the exponent range of T ([−1022, 1023] for double, [−126, 127]
-/// for float), from the exponent bits. The integer is read off n + 1.5·2^(digits−1) (exact for
-/// small |n|) so that only integer adds and shifts are needed, which AVX2 has (it has no
-/// double → int64 conversion).
-template <class T>
-KLDIV_VECTOR_INLINE T power_of_two(T n) noexcept {
-    if constexpr (std::is_same_v<T, float>) {
-        constexpr float shifter = 0x1.8p23f;
-        const std::uint32_t bits = std::bit_cast<std::uint32_t>(n + shifter) - std::bit_cast<std::uint32_t>(shifter);
-        return std::bit_cast<float>((bits + 127) << 23);
-    } else {
-        constexpr double shifter = 0x1.8p52;
-        const std::uint64_t bits = std::bit_cast<std::uint64_t>(n + shifter) - std::bit_cast<std::uint64_t>(shifter);
-        return std::bit_cast<double>((bits + 1023) << 52);
-    }
-}
-
-/// Clamps x into [low, high]; NaN goes to low (callers restore NaN at the end). Written as
-/// comparisons and selects, which vectorise (std::fmin/fmax need -ffinite-math-only to).
-template <class T>
-KLDIV_VECTOR_INLINE T clamp_to(T x, T low, T high) noexcept {
-    const T upper = (x > high) ? high : x;
-    return (upper >= low) ? upper : low;
-}
+using kldiv::detail::taylor_table;
 
 /// t²·(½ + t·(c₃ + t·H(t))) for |t| ≤ ln2/2 + tiny, as hi + lo (H: 11 terms of the Taylor tail);
 /// c₃ = 1/6 for φ, 1/3 for ρ, both carried as hi + lo (see core/expm1mx.hpp).
 template <bool UseFma, bool Reverse>
 KLDIV_VECTOR_INLINE double_word<double> reduced_series(double t) noexcept {
     // Coefficients of H: 1/(n+4)! (φ) or (n+3)/(n+4)! (ρ), n = 0..10.
-    static constexpr double phi_c[11] = {1.0 / 24,        1.0 / 120,        1.0 / 720,        1.0 / 5040,
-                                         1.0 / 40320,     1.0 / 362880,     1.0 / 3628800,    1.0 / 39916800,
-                                         1.0 / 479001600, 1.0 / 6227020800, 1.0 / 87178291200};
-    static constexpr double rho_c[11] = {3.0 / 24,         4.0 / 120,         5.0 / 720,         6.0 / 5040,
-                                         7.0 / 40320,      8.0 / 362880,      9.0 / 3628800,     10.0 / 39916800,
-                                         11.0 / 479001600, 12.0 / 6227020800, 13.0 / 87178291200};
-    const auto& c = Reverse ? rho_c : phi_c;
+    static constexpr taylor_table<double, 11, 4, Reverse> table{};
+    const auto& c = table.c;
     constexpr double third_hi = Reverse ? 1.0 / 3 : 1.0 / 6;
     constexpr double third_lo = Reverse ? 0x1.5555555555555p-56 : 0x1.5555555555555p-57;  // c₃ − third_hi
     const double h = polynomial_estrin<UseFma>(t, c);
@@ -169,9 +51,6 @@ KLDIV_VECTOR_INLINE void reduce(double x, double& k, double& t, double& t_lo) no
     t = r1 - r2;
     t_lo = (r1 - t) - r2;
 }
-
-/// The largest x with eˣ finite (log of the largest double, rounded down).
-inline constexpr double exp_overflow = 709.782712893383973;
 
 /// The shared first half of φ and ρ: the clamped argument, its reduction and φ(t).
 struct reduced_argument {

@@ -1,11 +1,18 @@
-// Error-free transformations (TwoSum, exact products) used by the accurate residuals.
+// Error-free transformations (TwoSum, exact products) and the arithmetic primitives of the
+// residuals, scalar and vector: the one implementation that core/ and simd/ both use.
 // Guarantees: a + b == sum.hi + sum.lo exactly in round-to-nearest (no -ffast-math).
 #pragma once
 
+#include <array>
+#include <bit>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <type_traits>
+#include <utility>
+
+#include "kldiv/core/detail/constants.hpp"
 
 namespace kldiv::detail {
 
@@ -17,7 +24,7 @@ struct double_word {
 
 /// Knuth's TwoSum: hi = fl(a + b), lo the exact rounding error, for any magnitudes.
 template <class T>
-constexpr double_word<T> two_sum(T a, T b) noexcept {
+[[gnu::always_inline]] constexpr double_word<T> two_sum(T a, T b) noexcept {
     const T sum = a + b;
     const T b_virtual = sum - a;
     const T a_virtual = sum - b_virtual;
@@ -44,14 +51,11 @@ template <class T, bool UseFma = has_fast_fma<T>>
     const T product = a * b;
     if constexpr (!UseFma) {
         // 2^⌈digits/2⌉ + 1 splits the significand into two halves that multiply exactly.
+        // (Written out, no helper lambda: the vector kernels inline it into every clone.)
         constexpr T splitter = T((1ULL << ((std::numeric_limits<T>::digits + 1) / 2)) + 1);
-        const auto split = [](T v) {
-            const T scaled = splitter * v;
-            const T high = scaled - (scaled - v);
-            return double_word<T>{high, v - high};
-        };
-        const auto [a_hi, a_lo] = split(a);
-        const auto [b_hi, b_lo] = split(b);
+        const T as = splitter * a, bs = splitter * b;
+        const T a_hi = as - (as - a), a_lo = a - a_hi;
+        const T b_hi = bs - (bs - b), b_lo = b - b_hi;
         return {product, ((a_hi * b_hi - product) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo};
     } else {
         return {product, std::fma(a, b, -product)};
@@ -75,25 +79,6 @@ template <class T, bool UseFma = has_fast_fma<T>>
 /// transformations away from products that underflow.
 template <class T>
 inline constexpr T quadratic_regime = T(1) / T(1ULL << 63) / T(1ULL << 63);
-
-/// Constants for the reduction x = k·ln2 + t. ln2_hi has 32 significant bits, so k·ln2_hi is
-/// exact for |k| < 2^21; ln2_lo = ln2 − ln2_hi to the precision of T.
-template <class T>
-struct ln2_split;
-
-template <>
-struct ln2_split<double> {
-    static constexpr double hi = 0x1.62e42fee00000p-1;
-    static constexpr double lo = 0x1.a39ef35793c76p-33;
-    static constexpr double inverse = 0x1.71547652b82fep0;
-};
-
-template <>
-struct ln2_split<long double> {
-    static constexpr long double hi = 0x1.62e42fee00000p-1L;
-    static constexpr long double lo = 1.90821492927058781614426568075500134e-10L;
-    static constexpr long double inverse = 1.44269504088896340735992468100189214L;
-};
 
 /// c[0] + c[1]·x + ... with coefficients known at compile time, as even and odd halves in x²
 /// (two independent Horner chains: half the latency of one, the same accuracy for the small,
@@ -121,3 +106,113 @@ template <class T, bool UseFma = has_fast_fma<T>, std::size_t N>
 }
 
 }  // namespace kldiv::detail
+
+// The branch-free primitives: straight-line arithmetic and selects that compilers vectorise,
+// the scalar core and the SIMD kernels alike.
+namespace kldiv::detail::branch_free {
+
+using kldiv::detail::double_word;
+
+// Inlined into every instruction-set clone, so the caller decides the ISA.
+#if defined(__GNUC__)
+#define KLDIV_VECTOR_INLINE [[gnu::always_inline]] inline
+#else
+#define KLDIV_VECTOR_INLINE inline
+#endif
+
+/// a·b exactly as hi + lo (two_product), with UseFma first as the vector code spells it.
+template <bool UseFma, class T>
+KLDIV_VECTOR_INLINE double_word<T> product(T a, T b) noexcept {
+    return two_product<T, UseFma>(a, b);
+}
+
+/// a + b exactly as hi + lo (two_sum).
+template <class T>
+KLDIV_VECTOR_INLINE double_word<T> sum(T a, T b) noexcept {
+    return two_sum(a, b);
+}
+
+/// a·b + c: one fused rounding when UseFma, else plain a·b + c (two roundings; unlike
+/// kldiv::detail::multiply_add, no Dekker correction: the vector evaluators are written for it).
+template <bool UseFma, class T>
+KLDIV_VECTOR_INLINE T multiply_add(T a, T b, T c) noexcept {
+    if constexpr (UseFma)
+        return std::fma(a, b, c);
+    else
+        return a * b + c;
+}
+
+/// c[0] + c[1]·x + … + c[N−1]·x^(N−1) by Horner's rule, unrolled at compile time (a loop here
+/// would stop the compiler from vectorising the caller's loop).
+template <bool UseFma, class T, std::size_t N>
+KLDIV_VECTOR_INLINE T polynomial(T x, const T (&c)[N]) noexcept {
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+        T result = c[N - 1];
+        ((result = multiply_add<UseFma>(result, x, c[N - 2 - I])), ...);
+        return result;
+    }
+    (std::make_index_sequence<N - 1>{});
+}
+
+namespace estrin_detail {
+template <bool UseFma, std::size_t I, class T, std::size_t N>
+KLDIV_VECTOR_INLINE T pair(const std::array<T, N>& a, T y) noexcept {
+    if constexpr (2 * I + 1 < N)
+        return multiply_add<UseFma>(a[2 * I + 1], y, a[2 * I]);
+    else
+        return a[2 * I];
+}
+template <bool UseFma, class T, std::size_t N, std::size_t... I>
+KLDIV_VECTOR_INLINE std::array<T, sizeof...(I)> level(const std::array<T, N>& a, T y, std::index_sequence<I...>) noexcept {
+    return {pair<UseFma, I>(a, y)...};
+}
+template <bool UseFma, class T, std::size_t N>
+KLDIV_VECTOR_INLINE T combine(const std::array<T, N>& a, T y) noexcept {
+    if constexpr (N == 1)
+        return a[0];
+    else
+        return combine<UseFma>(level<UseFma>(a, y, std::make_index_sequence<(N + 1) / 2>{}), y * y);
+}
+template <class T, std::size_t N, std::size_t... I>
+KLDIV_VECTOR_INLINE std::array<T, N> to_array(const T (&c)[N], std::index_sequence<I...>) noexcept {
+    return {c[I]...};
+}
+}  // namespace estrin_detail
+
+/// The same polynomial by Estrin's scheme: pairs c[2i] + c[2i+1]·x, then pairs of those in x²,
+/// x⁴, …: depth ⌈log₂ N⌉ + 1 instead of N − 1, for a few more multiplies. For one value (the
+/// scalar core), where Horner's chain of dependent FMAs is the whole latency.
+template <bool UseFma, class T, std::size_t N>
+KLDIV_VECTOR_INLINE T polynomial_estrin(T x, const T (&c)[N]) noexcept {
+    return estrin_detail::combine<UseFma>(
+        estrin_detail::level<UseFma>(estrin_detail::to_array(c, std::make_index_sequence<N>{}), x,
+                                     std::make_index_sequence<(N + 1) / 2>{}),
+        x * x);
+}
+
+/// 2ⁿ for integer-valued n in the exponent range of T ([−1022, 1023] for double, [−126, 127]
+/// for float), from the exponent bits. The integer is read off n + 1.5·2^(digits−1) (exact for
+/// small |n|) so that only integer adds and shifts are needed, which AVX2 has (it has no
+/// double → int64 conversion).
+template <class T>
+KLDIV_VECTOR_INLINE T power_of_two(T n) noexcept {
+    if constexpr (std::is_same_v<T, float>) {
+        constexpr float shifter = 0x1.8p23f;
+        const std::uint32_t bits = std::bit_cast<std::uint32_t>(n + shifter) - std::bit_cast<std::uint32_t>(shifter);
+        return std::bit_cast<float>((bits + 127) << 23);
+    } else {
+        constexpr double shifter = 0x1.8p52;
+        const std::uint64_t bits = std::bit_cast<std::uint64_t>(n + shifter) - std::bit_cast<std::uint64_t>(shifter);
+        return std::bit_cast<double>((bits + 1023) << 52);
+    }
+}
+
+/// Clamps x into [low, high]; NaN goes to low (callers restore NaN at the end). Written as
+/// comparisons and selects, which vectorise (std::fmin/fmax need -ffinite-math-only to).
+template <class T>
+KLDIV_VECTOR_INLINE T clamp_to(T x, T low, T high) noexcept {
+    const T upper = (x > high) ? high : x;
+    return (upper >= low) ? upper : low;
+}
+
+}  // namespace kldiv::detail::branch_free

@@ -1,16 +1,14 @@
-// The fast path for float input, W floats at a time on GCC vector types: each half of W/2
-// floats is widened to one register of doubles (exact, and ℓ = log p − log q of two floats is
-// exact in double), where φ(ℓ) = eˡ − 1 − ℓ and ρ(ℓ) = 1 + (ℓ − 1)eˡ need only a plain
-// exponential and short series to beat float precision by five orders. Lanes with |ℓ| > 640,
-// inf or NaN are flagged, and their group goes to the double-word path (every special value).
+// The GCC vector-type machinery of the float-input kernels, and only that: W floats at a time, each
+// half of W/2 floats widened to one register of doubles (exact; ℓ = log p − log q of two floats
+// is exact in double), loads, stores, masks, lane sums, the range watch and Horner's rule in
+// lanes. What is evaluated in the lanes is elsewhere (exp_residuals.hpp, the kernels).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 
-#include "kldiv/simd/dispatch.hpp"
-#include "kldiv/simd/residuals.hpp"
+#include "kldiv/simd/detail/arithmetic.hpp"
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(KLDIV_FORCE_SCALAR)
 #define KLDIV_HAVE_FLOAT_LANES 1
@@ -157,95 +155,12 @@ struct double_range_watch {
     }
 };
 
-/// The reduction x = k·ln2 + t, |t| ≤ ln2/2, of eˣ for |x| ≤ 700 in double lanes, with 2ᵏ from
-/// the exponent bits (lanes outside that range get garbage; callers select them away).
-template <int W>
-struct exp_reduction {
-    typename lanes<W>::hd k, t, scale;  // k as a double holding an integer; scale = 2ᵏ
-};
-
-template <int W>
-KLDIV_VECTOR_INLINE exp_reduction<W> reduce_exp(const typename lanes<W>::hd& x) noexcept {
-    using D = typename lanes<W>::hd;
-    using I = typename lanes<W>::hi;
-    constexpr double shifter = 0x1.8p52;
-    const D shifted = x * 1.4426950408889634 + shifter;
-    const D shifter_vector = D{} + shifter;
-    I shifted_bits, shifter_bits;
-    std::memcpy(&shifted_bits, &shifted, sizeof shifted_bits);
-    std::memcpy(&shifter_bits, &shifter_vector, sizeof shifter_bits);
-    exp_reduction<W> r;
-    r.k = shifted - shifter;
-    r.t = (x - r.k * 0x1.62e42fefa3800p-1) - r.k * 0x1.ef35793c76730p-45;
-    const I scale_bits = ((shifted_bits - shifter_bits) + 1023) << 52;
-    std::memcpy(&r.scale, &scale_bits, sizeof r.scale);
-    return r;
-}
-
 /// c[0] + c[1]·t + … by Horner's rule in double lanes.
 template <int W, std::size_t N>
 KLDIV_VECTOR_INLINE typename lanes<W>::hd horner_lanes(const typename lanes<W>::hd& t, const double (&c)[N]) noexcept {
     typename lanes<W>::hd result = typename lanes<W>::hd{} + c[N - 1];
     for (std::size_t i = N - 1; i-- > 0;) result = result * t + c[i];
     return result;
-}
-
-// g(t) = (eᵗ − 1 − t)/t² on |t| ≤ ln2/2, degree 8, near-minimax (tools/generate_exp_polynomials.py):
-// 1.5e-14 relative, so φ(t) = t²·g(t) and eᵗ = 1 + t + φ(t) to ~2e-14.
-inline constexpr double phi_over_t2_degree8[9] = {0x1.0000000000000p-1,  0x1.5555555553b7dp-3,  0x1.5555555554cb8p-5,
-                                                  0x1.1111111c45d5bp-7,  0x1.6c16c1738ecf7p-10, 0x1.a019adabfb6abp-13,
-                                                  0x1.a019c9ab213aap-16, 0x1.72c720b2e07bfp-19, 0x1.28803926c8ea8p-22};
-
-/// φ(ℓ) = eˡ − 1 − ℓ and ρ(ℓ) = 1 + (ℓ − 1)eˡ in double lanes to about 1e-13 relative — far
-/// below a float ulp, so rounded to float they are within 0.5 ulp + 1e-13 — for |ℓ| ≤ 640 (ℓ
-/// from float inputs is exact in double). With ℓ = k·ln2 + t and φ(t) = t²·g(t):
-///   k = 0: φ = φ(t), ρ = t² − φ(t) + t·φ(t) (no cancellation beyond a factor 2);
-///   k ≠ 0: eˡ = 2ᵏ(1 + t + φ(t)), φ = (eˡ − 1) − ℓ and ρ = (ℓ − 1)eˡ + 1, which cancel by less
-///          than 7× and 20× there (|ℓ| > ln2/2).
-template <class HD>
-struct float_grade_lanes {
-    HD phi, rho;
-    HD square;  // ℓ² (2·k2), which both evaluations have at hand
-};
-
-template <int W>
-KLDIV_VECTOR_INLINE float_grade_lanes<typename lanes<W>::hd> float_grade_of(const typename lanes<W>::hd& l) noexcept {
-    using D = typename lanes<W>::hd;
-    const exp_reduction<W> r = reduce_exp<W>(l);
-    const D t2 = r.t * r.t;
-    const D phi_t = t2 * horner_lanes<W>(r.t, phi_over_t2_degree8);
-    const D e = ((phi_t + r.t) + 1.0) * r.scale;
-    const D rho_t = (t2 - phi_t) + r.t * phi_t;
-    float_grade_lanes<D> out;
-    out.phi = (r.k == 0.0) ? phi_t : (e - 1.0) - l;
-    out.rho = (r.k == 0.0) ? rho_t : (l - 1.0) * e + 1.0;
-    out.square = l * l;
-    return out;
-}
-
-// g(l) = (eˡ − 1 − l)/l² on |l| ≤ 1, degree 11, near-minimax (tools/generate_exp_polynomials.py):
-// 1.4e-14 relative.
-inline constexpr double phi_over_l2_unit_degree11[12] = {
-    0x1.fffffffffff9ap-2,  0x1.5555555555548p-3,  0x1.5555555563b32p-5,  0x1.1111111114e46p-7,
-    0x1.6c16c15724e9bp-10, 0x1.a01a0194f26fcp-13, 0x1.a01a17f3de1a9p-16, 0x1.71de4639b431cp-19,
-    0x1.27da3ae78ce94p-22, 0x1.ae58e200253c4p-26, 0x1.23b1d66b0b6e4p-29, 0x1.6638d02a28c3bp-33};
-
-/// The magnitude below which small_float_grade_of applies.
-inline constexpr double small_float_grade_limit = 1.0;
-
-/// φ(ℓ) and ρ(ℓ) as float_grade_of, for |ℓ| < 1 only and at half its cost: no reduction,
-/// φ = ℓ²·g(ℓ) and ρ = ℓ² + (ℓ − 1)·φ (an identity; it cancels by at most 3.8× at ℓ = −1), to
-/// about 1e-13 relative. Other lanes get unspecified values.
-template <int W>
-KLDIV_VECTOR_INLINE float_grade_lanes<typename lanes<W>::hd> small_float_grade_of(
-    const typename lanes<W>::hd& l) noexcept {
-    using D = typename lanes<W>::hd;
-    const D square = l * l;
-    float_grade_lanes<D> out;
-    out.phi = square * horner_lanes<W>(l, phi_over_l2_unit_degree11);
-    out.rho = (l - 1.0) * out.phi + square;
-    out.square = square;
-    return out;
 }
 
 }  // namespace kldiv::simd::detail

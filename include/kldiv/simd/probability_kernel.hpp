@@ -1,22 +1,20 @@
-// The one-pass kernel behind KL over probability vectors: Σ p·φ(log(q/p)) (the Bregman form,
-// every term ≥ 0), Σp and Σ(q − p), vectorised per ISA, summed in double.
+// The one-pass kernels over probability vectors, vectorised per ISA and summed in double: KL's
+// sums Σ p·φ(log(q/p)) (the Bregman form, every term ≥ 0), Σp and Σ(q − p); the KL terms
+// themselves; cross-entropy and entropy; the validation pass of a probability vector.
 #pragma once
 
 #include <cmath>
 #include <cstddef>
-#include <limits>
 #include <span>
 #include <string>
 #include <type_traits>
 
 #include "kldiv/core/error.hpp"
-#include "kldiv/core/expm1mx.hpp"
-#include "kldiv/core/log_ratio.hpp"
 #include "kldiv/core/summation.hpp"
-#include "kldiv/simd/block_sum.hpp"
+#include "kldiv/simd/detail/kl_term.hpp"
+#include "kldiv/simd/detail/log_elements.hpp"
+#include "kldiv/simd/detail/reductions.hpp"
 #include "kldiv/simd/dispatch.hpp"
-#include "kldiv/simd/exp_log.hpp"
-#include "kldiv/simd/ratio_residual.hpp"
 
 namespace kldiv::simd {
 
@@ -32,24 +30,6 @@ struct discrete_kl_sums {
 };
 
 namespace detail {
-
-/// The KL term of one pair by the scalar core (log_ratio, expm1mx) in double: the path for the
-/// inputs the vector path does not take (subnormal, negative, infinite, NaN).
-template <class T>
-inline double scalar_kl_term(T p_value, T q_value) noexcept {
-    const double p = p_value, q = q_value;
-    if (p != p || q != q) return std::numeric_limits<double>::quiet_NaN();
-    if (p == 0) return q;  // 0·log(0/q) = 0; q's mass where p = 0
-    if (q == 0) return std::numeric_limits<double>::infinity();
-    const double l = log_ratio(q, p);
-    // p·φ(l) = (q − p) − p·l where eˡ would overflow or p·eˡ lose p's subnormal digits.
-    return l > 40 ? (q - p) - p * l : p * kldiv::expm1mx(l);
-}
-
-inline void add_block(compensated_sum<double>& total, const double_word<double>& block) noexcept {
-    total.add(block.hi);
-    total.add(block.lo);
-}
 
 struct discrete_kl_body {
     static constexpr std::size_t block = 512;
@@ -156,19 +136,6 @@ struct cross_entropy_body {
     }
 };
 
-struct logits_scan_body {
-    template <bool UseFma, class T>
-    KLDIV_VECTOR_INLINE static void run(const T* v, std::size_t n, unsigned& bad, unsigned& any_finite) noexcept {
-        unsigned b = 0, f = 0;
-        for (std::size_t i = 0; i < n; ++i) {
-            const T x = v[i];
-            b |= static_cast<unsigned>((x != x) | (x == std::numeric_limits<T>::infinity()));
-            f |= static_cast<unsigned>(x - x == T(0));
-        }
-        bad = b, any_finite = f;
-    }
-};
-
 }  // namespace detail
 
 /// H(p, q) = −Σ pᵢ·log qᵢ in nats over n entries (H(p) = H(p, p)), on simd::active_isa():
@@ -180,21 +147,6 @@ template <class T>
     double total = 0;
     detail::dispatch<detail::cross_entropy_body>(p, q, n, total);
     return total;
-}
-
-/// What a pass over a vector of logits finds: whether any entry is NaN or +inf (not a logit),
-/// and whether any is finite (−inf entries are outcomes of probability 0, but not all of them).
-struct logits_scan {
-    bool has_nan_or_plus_inf;
-    bool has_finite;
-};
-
-/// One vectorised pass of validation over n logits, on simd::active_isa().
-template <class T>
-[[nodiscard]] logits_scan scan_logits(const T* v, std::size_t n) noexcept {
-    unsigned bad = 0, any_finite = 0;
-    detail::dispatch<detail::logits_scan_body>(v, n, bad, any_finite);
-    return {bad != 0, any_finite != 0};
 }
 
 /// out[i] = p[i]·log(p[i]/q[i]) − p[i] + q[i] = p[i]·φ(log(q[i]/p[i])) ≥ 0, the Bregman terms

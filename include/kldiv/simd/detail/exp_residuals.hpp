@@ -1,0 +1,174 @@
+// φ(x) = eˣ − 1 − x and ρ(l) = 1 + (l − 1)eˡ (and eˣ itself) for the vector kernels: one
+// evaluator per function and accuracy tier. The ≤ 2 ulp double-word evaluators (expm1mx,
+// rlogr_residual, the reduction-free small_log_ratio_residuals for |l| < 1) are
+// core/detail/branch_free.hpp's, which the scalar core calls too; this header adds the tiers
+// only the kernels use: eˣ ≤ 1 ulp (exp_element), ~1e-14 relative for float input in scalar
+// double (float_grade_residuals), and in double lanes ~1e-13 (float_grade_of,
+// small_float_grade_of) and ~3e-9 (exp_lanes, phi_lanes: the float-logit rows' weights).
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstring>
+#include <limits>
+#include <type_traits>
+
+#include "kldiv/core/detail/branch_free.hpp"
+#include "kldiv/simd/detail/arithmetic.hpp"
+#include "kldiv/simd/detail/constants.hpp"
+#include "kldiv/simd/detail/lanes.hpp"
+
+namespace kldiv::simd::detail {
+
+/// eˣ, ≤ 1 ulp over the whole range: x = k·ln2 + t (|t| ≤ ln2/2, t + t_lo exact to ~2⁻¹⁰⁰),
+/// eᵗ = (1 + t) + (t²·P(t) + t_lo·(1 + t)) with 1 + t error-free, then 2ᵏ applied in two halves so that neither
+/// overflows nor underflows before the result does (one rounding into the subnormal range).
+/// NaN → NaN, +inf → +inf, −inf → 0.
+template <bool UseFma, class T>
+KLDIV_VECTOR_INLINE T exp_element(T x) noexcept {
+    using C = element_constants<T>;
+    const T clamped = clamp_to(x, C::underflow - T(1), C::overflow + T(1));  // NaN → low end
+    const T k = nearbyint_of(clamped * C::log2e);
+    const T high = clamped - k * C::ln2_hi;  // exact
+    const T low = k * C::ln2_lo;
+    const T t = high - low;
+    const T t_lo = (high - t) - low;
+    const T polynomial_part = multiply_add<UseFma>(t * t, polynomial<UseFma>(t, C::exp_tail.c), t_lo * (T(1) + t));
+    const auto one_plus_t = sum(T(1), t);
+    const T e_t = one_plus_t.hi + (one_plus_t.lo + polynomial_part);
+    const T k_half = nearbyint_of(k * T(0.5));
+    const T result = (e_t * power_of_two(k_half)) * power_of_two(k - k_half);
+    const T special = blend(x > C::overflow, std::numeric_limits<T>::infinity(), T(0));
+    const bool outside = (x > C::overflow) | (x < C::underflow);
+    return blend(x != x, x, blend(outside, special, result));
+}
+
+/// φ(l) and ρ(l) to about 1e-14 relative — far beyond float precision — for float inputs, at a
+/// third of the cost of the double-word path: e^l from a plain reduced polynomial, then
+/// φ = (e^l − 1) − l and ρ = 1 + (l − 1)e^l where those cancel by less than a factor 10
+/// (|l| ≥ ¼), and Taylor series below. Special values as expm1mx and rlogr_residual.
+template <bool UseFma>
+KLDIV_VECTOR_INLINE void float_grade_residuals(double l, double& phi, double& rho) noexcept {
+    const double lc = clamp_to(l, -64.0, exp_overflow);
+    double k, t, t_lo;
+    reduce(lc, k, t, t_lo);
+    // Σ xⁿ/(n+2)!: both eᵗ = 1 + t + t²·P(t) (|t| ≤ ln2/2) and the φ series below use it;
+    // 11 terms reach 1e-17 on either range.
+    static constexpr taylor_table<double, 11, 2> taylor{};
+    const double p = polynomial<UseFma>(t, taylor.c);
+    const double e_t = multiply_add<UseFma>(t * t, p, t + t_lo) + 1.0;
+    const double half_scale = power_of_two(k - 1.0);
+    const double e = (e_t * half_scale) * 2.0;
+    // Series for |l| < ¼: φ = l²·Σ lⁿ/(n+2)!, ρ = l²·Σ (n+1)·lⁿ/(n+2)!; 11 terms reach 1e-17.
+    static constexpr taylor_table<double, 11, 2, true> rho_c{};
+    const double sp = polynomial<UseFma>(lc, taylor.c), sr = polynomial<UseFma>(lc, rho_c.c);
+    const double l2 = lc * lc;
+    const bool small = std::fabs(lc) < 0.25;
+    double phi_value = small ? l2 * sp : (e - 1.0) - lc;
+    double rho_value = small ? l2 * sr : multiply_add<UseFma>(lc - 1.0, e, 1.0);
+    rho_value = (e == std::numeric_limits<double>::infinity()) ? e : rho_value;
+    phi_value = (l < -64.0) ? -l - 1.0 : phi_value;
+    rho_value = (l < -64.0) ? 1.0 : rho_value;
+    phi_value = (l > exp_overflow) ? std::numeric_limits<double>::infinity() : phi_value;
+    rho_value = (l > exp_overflow) ? std::numeric_limits<double>::infinity() : rho_value;
+    phi = (l != l) ? l : phi_value;
+    rho = (l != l) ? l : rho_value;
+}
+
+}  // namespace kldiv::simd::detail
+
+#if defined(KLDIV_HAVE_FLOAT_LANES)
+
+namespace kldiv::simd::detail {
+
+/// The reduction x = k·ln2 + t, |t| ≤ ln2/2, of eˣ for |x| ≤ 700 in double lanes, with 2ᵏ from
+/// the exponent bits (lanes outside that range get garbage; callers select them away).
+template <int W>
+struct exp_reduction {
+    typename lanes<W>::hd k, t, scale;  // k as a double holding an integer; scale = 2ᵏ
+};
+
+template <int W>
+KLDIV_VECTOR_INLINE exp_reduction<W> reduce_exp(const typename lanes<W>::hd& x) noexcept {
+    using D = typename lanes<W>::hd;
+    using I = typename lanes<W>::hi;
+    constexpr double shifter = 0x1.8p52;
+    const D shifted = x * kldiv::detail::log2e + shifter;
+    const D shifter_vector = D{} + shifter;
+    I shifted_bits, shifter_bits;
+    std::memcpy(&shifted_bits, &shifted, sizeof shifted_bits);
+    std::memcpy(&shifter_bits, &shifter_vector, sizeof shifter_bits);
+    exp_reduction<W> r;
+    r.k = shifted - shifter;
+    r.t = (x - r.k * ln2_split_for_lanes::hi) - r.k * ln2_split_for_lanes::lo;
+    const I scale_bits = ((shifted_bits - shifter_bits) + 1023) << 52;
+    std::memcpy(&r.scale, &scale_bits, sizeof r.scale);
+    return r;
+}
+
+/// φ(ℓ) = eˡ − 1 − ℓ and ρ(ℓ) = 1 + (ℓ − 1)eˡ in double lanes to about 1e-13 relative — far
+/// below a float ulp, so rounded to float they are within 0.5 ulp + 1e-13 — for |ℓ| ≤ 640 (ℓ
+/// from float inputs is exact in double). With ℓ = k·ln2 + t and φ(t) = t²·g(t):
+///   k = 0: φ = φ(t), ρ = t² − φ(t) + t·φ(t) (no cancellation beyond a factor 2);
+///   k ≠ 0: eˡ = 2ᵏ(1 + t + φ(t)), φ = (eˡ − 1) − ℓ and ρ = (ℓ − 1)eˡ + 1, which cancel by less
+///          than 7× and 20× there (|ℓ| > ln2/2).
+template <class HD>
+struct float_grade_lanes {
+    HD phi, rho;
+    HD square;  // ℓ² (2·k2), which both evaluations have at hand
+};
+
+template <int W>
+KLDIV_VECTOR_INLINE float_grade_lanes<typename lanes<W>::hd> float_grade_of(const typename lanes<W>::hd& l) noexcept {
+    using D = typename lanes<W>::hd;
+    const exp_reduction<W> r = reduce_exp<W>(l);
+    const D t2 = r.t * r.t;
+    const D phi_t = t2 * horner_lanes<W>(r.t, phi_over_t2_degree8);
+    const D e = ((phi_t + r.t) + 1.0) * r.scale;
+    const D rho_t = (t2 - phi_t) + r.t * phi_t;
+    float_grade_lanes<D> out;
+    out.phi = (r.k == 0.0) ? phi_t : (e - 1.0) - l;
+    out.rho = (r.k == 0.0) ? rho_t : (l - 1.0) * e + 1.0;
+    out.square = l * l;
+    return out;
+}
+
+/// The magnitude below which small_float_grade_of applies.
+inline constexpr double small_float_grade_limit = 1.0;
+
+/// φ(ℓ) and ρ(ℓ) as float_grade_of, for |ℓ| < 1 only and at half its cost: no reduction,
+/// φ = ℓ²·g(ℓ) and ρ = ℓ² + (ℓ − 1)·φ (an identity; it cancels by at most 3.8× at ℓ = −1), to
+/// about 1e-13 relative. Other lanes get unspecified values.
+template <int W>
+KLDIV_VECTOR_INLINE float_grade_lanes<typename lanes<W>::hd> small_float_grade_of(
+    const typename lanes<W>::hd& l) noexcept {
+    using D = typename lanes<W>::hd;
+    const D square = l * l;
+    float_grade_lanes<D> out;
+    out.phi = square * horner_lanes<W>(l, phi_over_l2_unit_degree11);
+    out.rho = (l - 1.0) * out.phi + square;
+    out.square = square;
+    return out;
+}
+
+/// eˣ for x ∈ [−700, 700] to ~3e-9 relative: three orders below a float ulp (6e-8), which is
+/// what the float-logit kernels need of their weights.
+template <int W>
+KLDIV_VECTOR_INLINE typename lanes<W>::hd exp_lanes(const typename lanes<W>::hd& x) noexcept {
+    const exp_reduction<W> r = reduce_exp<W>(x);
+    return horner_lanes<W>(r.t, exp_degree6) * r.scale;
+}
+
+/// φ(y) = eʸ − 1 − y for |y| ≤ 600 to ~4e-9 relative: φ(t) = t²·g(t) itself where k = 0 (no
+/// cancellation at all), (eʸ − 1) − y elsewhere (|y| > ln2/2: it cancels by less than 7×).
+template <int W>
+KLDIV_VECTOR_INLINE typename lanes<W>::hd phi_lanes(const typename lanes<W>::hd& y) noexcept {
+    const exp_reduction<W> r = reduce_exp<W>(y);
+    const typename lanes<W>::hd phi_t = r.t * r.t * horner_lanes<W>(r.t, phi_over_t2_degree5);
+    const typename lanes<W>::hd e = ((phi_t + r.t) + 1.0) * r.scale;
+    return (r.k == 0.0) ? phi_t : (e - 1.0) - y;
+}
+
+}  // namespace kldiv::simd::detail
+
+#endif
