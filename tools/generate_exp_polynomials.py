@@ -63,7 +63,7 @@ print("// g8: max relative error of phi(t) = t^2 g(t): %.3g" % float(worst_relat
 print("static constexpr double phi_over_t2_degree8[9] = {%s};" % ", ".join(c.hex() for c in g8))
 
 
-# kl_estimates on double input (include/kldiv/core/detail/branch_free.hpp, small_log_ratio_residuals):
+# kl_estimates on double input (include/kldiv/core/detail/branch_free.hpp, residuals_within_2ulp_near_zero):
 # on |l| < 1, phi(l) = l^2/2 + l^3 h(l) with h(l) = 1/6 + l r(l); r is fitted on [-1, 1] to
 # degree 12 (the 1/6 is added in double-word by the caller, so r's error is scaled by |l r / h| <= 0.26).
 def r(t):
@@ -78,7 +78,7 @@ print("// r12: max relative error of r on [-1, 1]: %.3g" % float(worst_r))
 print("inline constexpr double small_residual_r[13] = {%s};" % ", ".join(c.hex() for c in r12))
 
 
-# kl_estimates on float input (include/kldiv/simd/detail/exp_residuals.hpp, small_float_grade_of): g on
+# kl_estimates on float input (include/kldiv/simd/detail/exp_residuals.hpp, residuals_within_float_near_zero_lanes): g on
 # [-1, 1] to degree 11, phi = l^2 g(l) directly.
 g11 = fit(g, 11, half_width=mp.mpf(1))
 worst_g = worst_relative(g11, g, half_width=mp.mpf(1))

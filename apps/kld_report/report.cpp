@@ -172,7 +172,7 @@ double jsd_row(const float* a, const float* b, std::size_t n, double log_sum_a, 
         nats = value;
     };
     kldiv::simd::detail::dispatch_lanes<
-        kldiv::simd::detail::js_rows_given_log_sums_body<kldiv::simd::detail::js_double_grade>>(
+        kldiv::simd::detail::js_rows_given_log_sums_body<kldiv::simd::detail::js_within_2e15>>(
         a, b, n, std::size_t{1}, half, &log_sum_a, &log_sum_b, finish);
     if (lanes_ok) return nats;
 #else

@@ -22,7 +22,7 @@ struct small_residuals_body {
     template <bool UseFma>
     KLDIV_VECTOR_INLINE static void run(const double* in, double* phi, double* rho, std::size_t n) noexcept {
         for (std::size_t i = 0; i < n; ++i)
-            kldiv::simd::detail::small_log_ratio_residuals<UseFma>(in[i], phi[i], rho[i]);
+            kldiv::simd::detail::residuals_within_2ulp_near_zero<UseFma>(in[i], phi[i], rho[i]);
     }
 };
 
@@ -35,7 +35,7 @@ struct worst_error {
 
 }  // namespace
 
-TEST_CASE("small_log_ratio_residuals: φ and ρ within 2 ulp of quad precision on |l| < 1, every instruction set",
+TEST_CASE("residuals_within_2ulp_near_zero: φ and ρ within 2 ulp of quad precision on |l| < 1, every instruction set",
           "[simd][residuals][accuracy]") {
     const isa_guard restore;
     const long points = kldiv::test::random_points();
@@ -63,7 +63,7 @@ TEST_CASE("small_log_ratio_residuals: φ and ρ within 2 ulp of quad precision o
                                     << rho_worst.ulps << " ulp at " << rho_worst.at);
         CHECK(phi_worst.ulps <= 2.0);
         CHECK(rho_worst.ulps <= 2.0);
-        WARN("small_log_ratio_residuals on " << kldiv::simd::name(set) << ": φ max " << phi_worst.ulps << " ulp, ρ max "
+        WARN("residuals_within_2ulp_near_zero on " << kldiv::simd::name(set) << ": φ max " << phi_worst.ulps << " ulp, ρ max "
                                              << rho_worst.ulps << " ulp over " << points << " points");
     }
 }

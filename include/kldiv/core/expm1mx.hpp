@@ -126,24 +126,24 @@ inline T rlogr_residual_impl(T l) noexcept {
 /// branch-free full-range evaluator; both ≤ 2 ulp. UseFma: compiled where FMA is an instruction.
 template <bool UseFma>
 [[gnu::always_inline]] inline double expm1mx_double(double x) noexcept {
-    if (std::fabs(x) < branch_free::small_residual_limit) {
+    if (std::fabs(x) < branch_free::near_zero_limit) {
         if (std::fabs(x) < 0x1p-60) return (x * 0.5) * x;  // correctly rounded; no underflowing products
         double phi, rho;
-        branch_free::small_log_ratio_residuals<UseFma>(x, phi, rho);  // ρ is dead code here
+        branch_free::residuals_within_2ulp_near_zero<UseFma>(x, phi, rho);  // ρ is dead code here
         return phi;
     }
-    return branch_free::expm1mx<UseFma>(x);
+    return branch_free::expm1mx_within_2ulp<UseFma>(x);
 }
 
 template <bool UseFma>
 [[gnu::always_inline]] inline double rlogr_residual_double(double l) noexcept {
-    if (std::fabs(l) < branch_free::small_residual_limit) {
+    if (std::fabs(l) < branch_free::near_zero_limit) {
         if (std::fabs(l) < 0x1p-60) return (l * 0.5) * l;
         double phi, rho;
-        branch_free::small_log_ratio_residuals<UseFma>(l, phi, rho);
+        branch_free::residuals_within_2ulp_near_zero<UseFma>(l, phi, rho);
         return rho;
     }
-    return branch_free::rlogr_residual<UseFma>(l);
+    return branch_free::rlogr_residual_within_2ulp<UseFma>(l);
 }
 
 // A default x86-64 build has no FMA instruction (std::fma is a library call and the exact

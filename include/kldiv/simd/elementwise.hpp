@@ -36,15 +36,16 @@ void exp_log_array(const char* function, std::span<const T> in, std::span<T> out
     dispatch<exp_log_body<Log>>(in.data(), out.data(), in.size());
 }
 
-/// full_range: any T, every input. run: for double arrays, blocks of 256 take the cheap
-/// residuals without a reduction (|x| < 1) or full_range, as cheap_or_full decides.
+/// full_range: any T, every input (within_2ulp). run: for double arrays, blocks of 256 take the
+/// near-zero residuals without a reduction (|x| < 1, also within_2ulp) or full_range, as
+/// near_zero_or_full_range decides.
 template <bool Reverse>
 struct residual_array_body {
     template <bool UseFma, class T>
     KLDIV_VECTOR_INLINE static void full_range(const T* in, T* out, std::size_t n) noexcept {
         for (std::size_t i = 0; i < n; ++i) {
             const double x = static_cast<double>(in[i]);
-            out[i] = static_cast<T>(Reverse ? rlogr_residual<UseFma>(x) : expm1mx<UseFma>(x));
+            out[i] = static_cast<T>(Reverse ? rlogr_residual_within_2ulp<UseFma>(x) : expm1mx_within_2ulp<UseFma>(x));
         }
     }
 
@@ -56,12 +57,12 @@ struct residual_array_body {
                 const double* x = in + start;
                 double* y = out + start;
                 const auto outside = [x](std::size_t i) __attribute__((always_inline)) {
-                    return !(std::fabs(x[i]) < small_residual_limit);
+                    return !(std::fabs(x[i]) < near_zero_limit);
                 };
-                cheap_or_full((n - start < block) ? n - start : block,
+                near_zero_or_full_range((n - start < block) ? n - start : block,
                               [&](std::size_t i) __attribute__((always_inline)) {
                                   double phi, rho;
-                                  small_log_ratio_residuals<UseFma>(x[i], phi, rho);
+                                  residuals_within_2ulp_near_zero<UseFma>(x[i], phi, rho);
                                   y[i] = Reverse ? rho : phi;
                               },
                               [&](std::size_t i)
@@ -75,7 +76,7 @@ struct residual_array_body {
 };
 
 #if defined(KLDIV_HAVE_FLOAT_LANES)
-/// Float arrays in double lanes (float_grade_of, then rounded: ≤ 0.5 ulp + 1e-12 relative),
+/// Float arrays in double lanes (residuals_within_float_lanes, then rounded: ≤ 0.5 ulp + 1e-12 relative),
 /// groups of 256; a group with an input outside the lanes' range (|x| > 640, inf, NaN) is
 /// redone by the double-word path, which keeps every special value.
 template <bool Reverse>
@@ -91,7 +92,7 @@ struct float_lanes_array_body {
             for (std::size_t i = start; i < end; i += half) {
                 const typename L::hd x = L::load_half(in + i);
                 watch.see(x);
-                const auto r = float_grade_of<W>(x);
+                const auto r = residuals_within_float_lanes<W>(x);
                 L::store_half(out + i, Reverse ? r.rho : r.phi);
             }
             if (!watch.in_range())

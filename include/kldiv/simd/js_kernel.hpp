@@ -39,42 +39,34 @@ KLDIV_VECTOR_INLINE typename lanes<W>::hd load_logits(const double* p) noexcept 
     return v;
 }
 
-/// The accuracy grade of the lanes: which of the library's polynomials they evaluate.
-///  - float_grade (float logits, whose answer is rounded to float): φ(t) = t²·g(t) with
+/// The accuracy tier of the lanes, named by its bound per piece: which of the library's
+/// polynomials they evaluate.
+///  - js_within_3e9 (float logits, whose answer is rounded to float): φ(t) = t²·g(t) with
 ///    constants.hpp's degree-5 g (2.9e-9 relative) and five terms of the atanh series
 ///    (5e-9 relative on the series, itself ≤ 6 % of the log): every piece ~3e-9, three orders
 ///    below a float ulp.
-///  - double_grade (double logits): the degree-8 g (1.5e-14) and ten atanh terms
+///  - js_within_2e15 (double logits): the degree-8 g (1.5e-14) and ten atanh terms
 ///    (4e-18): every piece ~2e-15.
-struct js_float_grade {
+struct js_within_3e9 {
     static constexpr const auto& phi_over_t2 = phi_over_t2_degree5;
     static constexpr std::size_t atanh_terms = 5;
 };
-struct js_double_grade {
+struct js_within_2e15 {
     static constexpr const auto& phi_over_t2 = phi_over_t2_degree8;
     static constexpr std::size_t atanh_terms = 10;
 };
 template <class T>
-using js_grade_t = std::conditional_t<std::is_same_v<T, float>, js_float_grade, js_double_grade>;
-
-/// c[0] + c[1]·t + … + c[N−1]·t^(N−1) from the first N ≤ size coefficients of c, in double lanes.
-template <int W, std::size_t N, std::size_t M>
-KLDIV_VECTOR_INLINE typename lanes<W>::hd horner_prefix(const typename lanes<W>::hd& t, const double (&c)[M]) noexcept {
-    static_assert(N >= 1 && N <= M);
-    typename lanes<W>::hd result = typename lanes<W>::hd{} + c[N - 1];
-    for (std::size_t i = N - 1; i-- > 0;) result = result * t + c[i];
-    return result;
-}
+using js_tier_t = std::conditional_t<std::is_same_v<T, float>, js_within_3e9, js_within_2e15>;
 
 /// 2u³·Σu²ⁿ/(2n+3) = log((1 + u)/(1 − u)) − 2u for |u| ≤ 0.1716 (constants.hpp's atanh
-/// coefficients, as many as the grade needs).
-template <int W, class Grade>
+/// coefficients, as many as the tier needs).
+template <int W, class Tier>
 KLDIV_VECTOR_INLINE typename lanes<W>::hd atanh_tail_lanes(const typename lanes<W>::hd& u) noexcept {
     const typename lanes<W>::hd u2 = u * u;
-    return (2.0 * u) * u2 * horner_prefix<W, Grade::atanh_terms>(u2, element_constants<double>::atanh_tail);
+    return (2.0 * u) * u2 * horner_prefix<W, Tier::atanh_terms>(u2, element_constants<double>::atanh_tail);
 }
 
-/// eˣ and eˣ − 1 in double lanes for |x| ≤ 700, both to the grade's relative accuracy: x = k·ln2 + t,
+/// eˣ and eˣ − 1 in double lanes for |x| ≤ 700, both to the tier's relative accuracy: x = k·ln2 + t,
 /// eᵗ − 1 = t + φ(t) with φ(t) = t²·g(t) (so t + φ(t) keeps every digit as t → 0),
 /// eˣ − 1 = 2ᵏeᵗ − 1 where k ≠ 0 (there |eˣ − 1| > 0.29: no cancellation).
 template <int W>
@@ -82,11 +74,11 @@ struct exp_and_expm1 {
     typename lanes<W>::hd value, minus_one;
 };
 
-template <int W, class Grade>
+template <int W, class Tier>
 KLDIV_VECTOR_INLINE exp_and_expm1<W> exp_expm1_lanes(const typename lanes<W>::hd& x) noexcept {
     using D = typename lanes<W>::hd;
     const exp_reduction<W> r = reduce_exp<W>(x);
-    const D t_minus_one = r.t * r.t * horner_lanes<W>(r.t, Grade::phi_over_t2) + r.t;  // eᵗ − 1
+    const D t_minus_one = r.t * r.t * horner_lanes<W>(r.t, Tier::phi_over_t2) + r.t;  // eᵗ − 1
     exp_and_expm1<W> out;
     out.value = (t_minus_one + 1.0) * r.scale;
     out.minus_one = (r.k == 0.0) ? t_minus_one : out.value - 1.0;
@@ -138,16 +130,16 @@ struct js_row_shift {
 
 /// Z = Σwᵢ and X = Σwᵢ·expm1(yᵢ) over H logits, wᵢ = e^((aᵢ − max a)/τ), yᵢ = (bᵢ − aᵢ)/τ − c₀,
 /// so that X/Z = e^(c − c₀) − 1 (Σ over the kept lanes of keep).
-template <int W, class Grade>
+template <int W, class Tier>
 KLDIV_VECTOR_INLINE void js_shift_block(const typename lanes<W>::hd& av, const typename lanes<W>::hd& bv, double max_a,
                                         double c0, double inverse_tau, typename lanes<W>::hd& z,
                                         typename lanes<W>::hd& x) noexcept {
     using D = typename lanes<W>::hd;
     const D gap = (av - max_a) * inverse_tau;
     const D y = (bv - av) * inverse_tau - c0;  // b − a exact in double for float logits
-    const D w = exp_expm1_lanes<W, Grade>(gap).value;
+    const D w = exp_expm1_lanes<W, Tier>(gap).value;
     z += w;
-    x += w * exp_expm1_lanes<W, Grade>(y).minus_one;
+    x += w * exp_expm1_lanes<W, Tier>(y).minus_one;
 }
 
 /// What one block's terms are made of (see js_row): per lane, p is the big side where d ≤ 0.
@@ -163,7 +155,7 @@ struct js_pieces {
     typename lanes<W>::hi q_big;  // −1 where d > 0 (q is the larger probability)
 };
 
-template <int W, class Grade>
+template <int W, class Tier>
 KLDIV_VECTOR_INLINE js_pieces<W> js_pieces_of(const typename lanes<W>::hd& av, const typename lanes<W>::hd& bv,
                                               const js_row_shift& shift, const js_row_constants& k) noexcept {
     using L = lanes<W>;
@@ -178,8 +170,8 @@ KLDIV_VECTOR_INLINE js_pieces<W> js_pieces_of(const typename lanes<W>::hd& av, c
     const D s = L::abs(d);
     // The larger probability A = max(pᵢ, qᵢ) is the "big" side; z = e^−|d| the ratio small/big.
     const D log_big = log_p + ((d > zero) ? d : zero);
-    const D big = exp_expm1_lanes<W, Grade>(log_big).value;
-    const exp_and_expm1<W> ez = exp_expm1_lanes<W, Grade>(-s);
+    const D big = exp_expm1_lanes<W, Tier>(log_big).value;
+    const exp_and_expm1<W> ez = exp_expm1_lanes<W, Tier>(-s);
     const D z = ez.value, e = ez.minus_one;  // z ∈ (0, 1], e = z − 1 ∈ (−1, 0]
     // Mixture weights and factors of the big and the small side (p is big where d ≤ 0).
     const D c_big = (d > zero) ? (zero + k.one_minus_beta) : (zero + k.beta);
@@ -216,11 +208,11 @@ KLDIV_VECTOR_INLINE js_pieces<W> js_pieces_of(const typename lanes<W>::hd& av, c
     const D reciprocal = 1.0 / (denominator1 * denominator2);
     const D u1 = (numerator1 * denominator2) * reciprocal;
     const D u2 = (x2 * denominator1) * reciprocal;
-    const D tail1 = atanh_tail_lanes<W, Grade>(u1);
+    const D tail1 = atanh_tail_lanes<W, Tier>(u1);
     const D near1 = tail1 - x1 * u1;
     const D log_w = ((w_exponent * C::ln2_hi - x1) + 2.0 * u1) + (w_exponent * C::ln2_lo + tail1);  // log w − x₁
     const D l1 = (x1 >= near_limit1) ? near1 : log_w;                                               // log1pmx(x₁)
-    const D near2 = atanh_tail_lanes<W, Grade>(u2) - x2 * u2;
+    const D near2 = atanh_tail_lanes<W, Tier>(u2) - x2 * u2;
     const D far2 = ((l1 + x1) + s) - x2;
     const D l2 = (x2 <= zero + 0.41) ? near2 : far2;  // log1pmx(x₂)
     js_pieces<W> out;
@@ -239,10 +231,10 @@ KLDIV_VECTOR_INLINE js_pieces<W> js_pieces_of(const typename lanes<W>::hd& av, c
 }
 
 /// One block's JSD terms: A·[f_big·(−l1) + f_small·z·(−l2)], every part ≥ 0.
-template <int W, class Grade>
+template <int W, class Tier>
 KLDIV_VECTOR_INLINE typename lanes<W>::hd js_terms(const typename lanes<W>::hd& av, const typename lanes<W>::hd& bv,
                                                    const js_row_shift& shift, const js_row_constants& k) noexcept {
-    const js_pieces<W> r = js_pieces_of<W, Grade>(av, bv, shift, k);
+    const js_pieces<W> r = js_pieces_of<W, Tier>(av, bv, shift, k);
     return r.big * (r.f_big * -r.l1 + r.f_small * (r.z * -r.l2));
 }
 
@@ -259,7 +251,7 @@ struct js_row_setup {
 
 /// The range pass and the shift pass of a JSD row (see js_row). Returns false, for the scalar
 /// path, on an empty row, non-finite logits or (range a + range b)/τ > 600.
-template <int W, class T, class Grade>
+template <int W, class T, class Tier>
 KLDIV_VECTOR_INLINE bool js_prepare_row(const T* a, const T* b, std::size_t n, const js_row_constants& k,
                                         js_row_setup<W, T>& setup) noexcept {
     using L = lanes<W>;
@@ -280,11 +272,11 @@ KLDIV_VECTOR_INLINE bool js_prepare_row(const T* a, const T* b, std::size_t n, c
     }
     D z{}, x{};
     for (std::size_t i = 0; i < end; i += H)
-        js_shift_block<W, Grade>(load_logits<W>(a + i), load_logits<W>(b + i), shift.max_a, shift.c0, k.inverse_tau, z,
+        js_shift_block<W, Tier>(load_logits<W>(a + i), load_logits<W>(b + i), shift.max_a, shift.c0, k.inverse_tau, z,
                                  x);
     if (end < n) {
         D z_tail{}, x_tail{};
-        js_shift_block<W, Grade>(load_logits<W>(setup.a_tail), load_logits<W>(setup.b_tail), shift.max_a, shift.c0,
+        js_shift_block<W, Tier>(load_logits<W>(setup.a_tail), load_logits<W>(setup.b_tail), shift.max_a, shift.c0,
                                  k.inverse_tau, z_tail, x_tail);
         z += L::keep_where(setup.keep, z_tail);
         x += L::keep_where(setup.keep, x_tail);
@@ -305,10 +297,10 @@ KLDIV_VECTOR_INLINE bool js_prepare_row(const T* a, const T* b, std::size_t n, c
 /// c₁ = log1p(Σwᵢ·expm1(yᵢ)/Σwᵢ) (logits_kernel.hpp's shift), so d keeps its digits however
 /// close the rows are. Three passes: range, shift sums, terms. Returns false (scalar path) for
 /// non-finite logits or (range a + range b)/τ > 600, which bounds every |d| and every exponent.
-/// Accuracy, relative to the row's value: ~1e-14 in the double grade (every piece ≤ 2e-15
-/// relative, the worst cancellation ~20×), ~1e-8 in the float grade (pieces ~3e-9), the float
-/// grade being the default for float logits and the double grade for double logits.
-template <int W, class T, class Grade = js_grade_t<T>>
+/// Accuracy, relative to the row's value: ~1e-14 in the js_within_2e15 tier (every piece ≤ 2e-15
+/// relative, the worst cancellation ~20×), ~1e-8 in the js_within_3e9 tier (pieces ~3e-9), the float
+/// tier being the default for float logits and the js_within_2e15 tier for double logits.
+template <int W, class T, class Tier = js_tier_t<T>>
 KLDIV_VECTOR_INLINE bool js_row(const T* a, const T* b, std::size_t n, const js_row_constants& k,
                                 double& value) noexcept {
     using L = lanes<W>;
@@ -316,7 +308,7 @@ KLDIV_VECTOR_INLINE bool js_row(const T* a, const T* b, std::size_t n, const js_
     using I = typename L::hi;
     constexpr std::size_t H = W / 2;
     js_row_setup<W, T> setup;
-    if (!js_prepare_row<W, T, Grade>(a, b, n, k, setup)) return false;
+    if (!js_prepare_row<W, T, Tier>(a, b, n, k, setup)) return false;
     const js_row_shift& shift = setup.shift;
     const std::size_t end = setup.end;
     const T* a_tail = setup.a_tail;
@@ -324,9 +316,9 @@ KLDIV_VECTOR_INLINE bool js_row(const T* a, const T* b, std::size_t n, const js_
     const I keep = setup.keep;
     D sum{};
     for (std::size_t i = 0; i < end; i += H)
-        sum += js_terms<W, Grade>(load_logits<W>(a + i), load_logits<W>(b + i), shift, k);
+        sum += js_terms<W, Tier>(load_logits<W>(a + i), load_logits<W>(b + i), shift, k);
     if (end < n)
-        sum += L::keep_where(keep, js_terms<W, Grade>(load_logits<W>(a_tail), load_logits<W>(b_tail), shift, k));
+        sum += L::keep_where(keep, js_terms<W, Tier>(load_logits<W>(a_tail), load_logits<W>(b_tail), shift, k));
     const double total = L::lane_sum(sum);
     value = total > 0 ? total : 0.0;
     return true;
@@ -338,7 +330,7 @@ KLDIV_VECTOR_INLINE bool js_row(const T* a, const T* b, std::size_t n, const js_
 /// error of the two log-sum-exps (~1e-16·|lse|), so nearly equal rows lose the relative
 /// accuracy js_row keeps (there the difference of the log-sum-exps cancels); the terms are
 /// otherwise as js_row's. Returns false for the rows js_row declines.
-template <int W, class T, class Grade = js_grade_t<T>>
+template <int W, class T, class Tier = js_tier_t<T>>
 KLDIV_VECTOR_INLINE bool js_row_given_log_sums(const T* a, const T* b, std::size_t n, const js_row_constants& k,
                                                double log_sum_a, double log_sum_b, double& value) noexcept {
     using L = lanes<W>;
@@ -361,9 +353,9 @@ KLDIV_VECTOR_INLINE bool js_row_given_log_sums(const T* a, const T* b, std::size
     }
     D sum{};
     for (std::size_t i = 0; i < end; i += H)
-        sum += js_terms<W, Grade>(load_logits<W>(a + i), load_logits<W>(b + i), shift, k);
+        sum += js_terms<W, Tier>(load_logits<W>(a + i), load_logits<W>(b + i), shift, k);
     if (end < n)
-        sum += L::keep_where(keep, js_terms<W, Grade>(load_logits<W>(a_tail), load_logits<W>(b_tail), shift, k));
+        sum += L::keep_where(keep, js_terms<W, Tier>(load_logits<W>(a_tail), load_logits<W>(b_tail), shift, k));
     const double total = L::lane_sum(sum);
     value = total > 0 ? total : 0.0;
     return true;
@@ -371,13 +363,13 @@ KLDIV_VECTOR_INLINE bool js_row_given_log_sums(const T* a, const T* b, std::size
 
 /// js_row_given_log_sums over rows 0..rows−1 with one pair of log-sum-exps each (log_sums_a[r],
 /// log_sums_b[r]); finish(row, ok, nats) as js_rows_body.
-template <class Grade = void>
+template <class Tier = void>
 struct js_rows_given_log_sums_body {
     template <int W, class T, class Finish>
     KLDIV_VECTOR_INLINE static void run(const T* a, const T* b, std::size_t vocabulary, std::size_t rows,
                                         const js_row_constants& k, const double* log_sums_a, const double* log_sums_b,
                                         Finish& finish) noexcept {
-        using G = std::conditional_t<std::is_void_v<Grade>, js_grade_t<T>, Grade>;
+        using G = std::conditional_t<std::is_void_v<Tier>, js_tier_t<T>, Tier>;
         for (std::size_t row = 0; row < rows; ++row) {
             double nats = 0;
             const bool ok = js_row_given_log_sums<W, T, G>(a + row * vocabulary, b + row * vocabulary, vocabulary, k,
@@ -411,7 +403,7 @@ KLDIV_VECTOR_INLINE void store_lanes(double* p, const typename lanes<W>::hd& v, 
 /// uᵢ = log(mᵢ/pᵢ), vᵢ = log(mᵢ/qᵢ) (log1p(x₁) = l1 + x₁ for the big side, log1p(x₂) = l2 + x₂
 /// for the small one: the same pieces as the value), or −factor·pᵢ·expm1(dᵢ) (−factor·qᵢ·expm1(−dᵢ)) at
 /// a limit. The third pass sums KL(P‖M) and KL(Q‖M) apart.
-template <int W, class T, class Grade = js_grade_t<T>>
+template <int W, class T, class Tier = js_tier_t<T>>
 KLDIV_VECTOR_INLINE bool js_row_with_gradients(const T* a, const T* b, std::size_t n, const js_row_constants& k,
                                                const js_gradient_constants& g, T* grad_a, T* grad_b,
                                                double& value) noexcept {
@@ -420,7 +412,7 @@ KLDIV_VECTOR_INLINE bool js_row_with_gradients(const T* a, const T* b, std::size
     using I = typename L::hi;
     constexpr std::size_t H = W / 2;
     js_row_setup<W, T> setup;
-    if (!js_prepare_row<W, T, Grade>(a, b, n, k, setup)) return false;
+    if (!js_prepare_row<W, T, Tier>(a, b, n, k, setup)) return false;
     const js_row_shift& shift = setup.shift;
     const std::size_t end = setup.end;
     const T* a_tail = setup.a_tail;
@@ -436,8 +428,8 @@ KLDIV_VECTOR_INLINE bool js_row_with_gradients(const T* a, const T* b, std::size
     };
     const I all = I{} - 1;
     for (std::size_t i = 0; i < end; i += H)
-        add_sides(js_pieces_of<W, Grade>(load_logits<W>(a + i), load_logits<W>(b + i), shift, k), all);
-    if (end < n) add_sides(js_pieces_of<W, Grade>(load_logits<W>(a_tail), load_logits<W>(b_tail), shift, k), keep);
+        add_sides(js_pieces_of<W, Tier>(load_logits<W>(a + i), load_logits<W>(b + i), shift, k), all);
+    if (end < n) add_sides(js_pieces_of<W, Tier>(load_logits<W>(a_tail), load_logits<W>(b_tail), shift, k), keep);
     const double kl_p_total = L::lane_sum(kl_p), kl_q_total = L::lane_sum(kl_q);
     const double total = k.p_factor * kl_p_total + k.q_factor * kl_q_total;
     value = total > 0 ? total : 0.0;
@@ -461,10 +453,10 @@ KLDIV_VECTOR_INLINE bool js_row_with_gradients(const T* a, const T* b, std::size
         }
     };
     for (std::size_t i = 0; i < end; i += H)
-        gradients(js_pieces_of<W, Grade>(load_logits<W>(a + i), load_logits<W>(b + i), shift, k),
+        gradients(js_pieces_of<W, Tier>(load_logits<W>(a + i), load_logits<W>(b + i), shift, k),
                   grad_a == nullptr ? nullptr : grad_a + i, grad_b == nullptr ? nullptr : grad_b + i, H);
     if (end < n)
-        gradients(js_pieces_of<W, Grade>(load_logits<W>(a_tail), load_logits<W>(b_tail), shift, k),
+        gradients(js_pieces_of<W, Tier>(load_logits<W>(a_tail), load_logits<W>(b_tail), shift, k),
                   grad_a == nullptr ? nullptr : grad_a + end, grad_b == nullptr ? nullptr : grad_b + end, n - end);
     return true;
 }
@@ -490,14 +482,14 @@ struct js_gradient_rows_body {
 /// Every row through the lanes, each result handed to finish(row, ok, nats); ok is false for the
 /// rows the lanes decline (non-finite logits, a range beyond 600τ), which finish then computes on
 /// the scalar path.
-template <class Grade = void>  // void: js_grade_t of the logits' type
+template <class Tier = void>  // void: js_tier_t of the logits' type
 struct js_rows_body {
     template <int W, class T, class Finish>
     KLDIV_VECTOR_INLINE static void run(const T* a, const T* b, std::size_t vocabulary, std::size_t rows,
                                         const js_row_constants& k, Finish& finish) noexcept {
         for (std::size_t row = 0; row < rows; ++row) {
             double nats = 0;
-            using G = std::conditional_t<std::is_void_v<Grade>, js_grade_t<T>, Grade>;
+            using G = std::conditional_t<std::is_void_v<Tier>, js_tier_t<T>, Tier>;
             const bool ok = js_row<W, T, G>(a + row * vocabulary, b + row * vocabulary, vocabulary, k, nats);
             finish(row, ok, nats);
         }

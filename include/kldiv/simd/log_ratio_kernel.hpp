@@ -50,10 +50,10 @@ inline constexpr std::size_t block_size = 256;
 /// Clamp: ℓ clamped to ±options.clamp_limit when options.clamp; Weights, Mask: the option is
 /// given (each combination is its own instantiation, so the loops stay branch-free and
 /// vectorise). A masked sample's log-probabilities and weight are never read into the
-/// arithmetic (padding may hold anything). Double input takes the cheap residuals (no
-/// reduction, |ℓ| < 1) when at most max_scalar_fixups samples of the block lie outside that
+/// arithmetic (padding may hold anything). Double input takes the near-zero residuals (no
+/// reduction, |ℓ| < 1, residuals_within_2ulp_near_zero) when at most max_scalar_fixups samples of the block lie outside that
 /// range (those few are redone with the full-range residuals), else the full-range residuals for
-/// the whole block (cheap_or_full).
+/// the whole block (near_zero_or_full_range).
 template <bool UseFma, bool Clamp, bool Weights, bool Mask, unsigned Stats, class T>
 KLDIV_VECTOR_INLINE void log_ratio_block(const T* log_q, const T* log_p, std::size_t n,
                                          const log_ratio_options& options, log_ratio_moments& out) noexcept {
@@ -107,9 +107,9 @@ KLDIV_VECTOR_INLINE void log_ratio_block(const T* log_q, const T* log_p, std::si
     };
     const auto full_range = [](double l, double& c, double& d) __attribute__((always_inline)) {
         if constexpr (std::is_same_v<T, float>)
-            float_grade_residuals<UseFma>(l, c, d);  // 1e-14 relative: beyond float's own precision
+            residuals_within_float<UseFma>(l, c, d);  // 1e-14 relative: beyond float's own precision
         else
-            expm1mx_and_rlogr_residual<UseFma>(l, c, d);
+            residuals_within_2ulp<UseFma>(l, c, d);
     };
     std::uint64_t clamped = 0;
     if (Clamp && options.clamp) {
@@ -122,16 +122,16 @@ KLDIV_VECTOR_INLINE void log_ratio_block(const T* log_q, const T* log_p, std::si
         for (std::size_t i = 0; i < n; ++i) sample(i, full_range);
     } else {
         // Samples with |ℓ| ≥ 1, inf or NaN take the full-range residuals.
-        cheap_or_full(
+        near_zero_or_full_range(
             n,
             [&](std::size_t i) __attribute__((always_inline)) {
                 sample(
                     i, [](double x, double& c, double& d)
-                           __attribute__((always_inline)) { small_log_ratio_residuals<UseFma>(x, c, d); });
+                           __attribute__((always_inline)) { residuals_within_2ulp_near_zero<UseFma>(x, c, d); });
             },
             [&](std::size_t i) __attribute__((always_inline)) { sample(i, full_range); },
             [&](std::size_t i)
-                __attribute__((always_inline)) { return !(std::fabs(log_ratio(i)) < small_residual_limit); });
+                __attribute__((always_inline)) { return !(std::fabs(log_ratio(i)) < near_zero_limit); });
     }
     double count = static_cast<double>(n);
     if constexpr (Mask) count = block_sum(keep, n);  // exact: a sum of at most 256 ones
@@ -198,8 +198,8 @@ inline constexpr std::size_t fast_block_size = 2048;
 /// Float input: blocks of fast_block_size samples; ℓ, ℓ² (k2 = ℓ²/2, scaled at the end), φ and ρ
 /// evaluated in double lanes (≤ 1e-13 relative, far below a float ulp) and summed in lanes about
 /// a shift (the block's first values), so M2 = Σa² − (Σa)²/n keeps its digits. Samples go in
-/// groups of four registers: a group with every |ℓ| < 1 takes small_float_grade_of (no
-/// reduction), any other group float_grade_of. Options as log_ratio_block: masked lanes get ℓ = 0 and weight 0 before
+/// groups of four registers: a group with every |ℓ| < 1 takes residuals_within_float_near_zero_lanes (no
+/// reduction), any other group residuals_within_float_lanes. Options as log_ratio_block: masked lanes get ℓ = 0 and weight 0 before
 /// any arithmetic and are left out of every sum; the clamp applies to the others.
 /// n must be a positive multiple of W. Returns false, leaving `out` unspecified, if any |ℓ|
 /// exceeds 640 or is not finite (then the caller runs log_ratio_block on the block): ±inf and
@@ -240,7 +240,7 @@ KLDIV_VECTOR_INLINE bool float_lanes_block(const float* log_q, const float* log_
         return in;
     };
     const auto values =
-        [](const register_input& in, const float_grade_lanes<D>& r, D(&value)[4]) __attribute__((always_inline)) {
+        [](const register_input& in, const residual_lanes<D>& r, D(&value)[4]) __attribute__((always_inline)) {
         value[0] = in.l, value[1] = r.square, value[2] = r.phi,
         value[3] = r.rho;  // ℓ², not k2 = ℓ²/2: scaled at the end
         if constexpr (Weights)  // a zero weight contributes exactly 0, also against ±inf (no 0·inf)
@@ -249,11 +249,11 @@ KLDIV_VECTOR_INLINE bool float_lanes_block(const float* log_q, const float* log_
     {
         const register_input first = load(0);
         D value[4];
-        values(first, float_grade_of<W>(first.l), value);
+        values(first, residuals_within_float_lanes<W>(first.l), value);
         for (int s = 0; s < 4; ++s) shift[s] = D{} + value[s][0];  // unused for statistics not asked for
         clamped = I{};  // counted again in the main loop
     }
-    const auto accumulate = [&](const register_input& in, const float_grade_lanes<D>& r)
+    const auto accumulate = [&](const register_input& in, const residual_lanes<D>& r)
         __attribute__((always_inline)) {
         D value[4];
         values(in, r, value);
@@ -275,13 +275,13 @@ KLDIV_VECTOR_INLINE bool float_lanes_block(const float* log_q, const float* log_
             const D magnitude = L::abs(in[g].l);
             largest = (magnitude > largest) ? magnitude : largest;
         }
-        if (L::any_at_least(largest, small_float_grade_limit)) {
+        if (L::any_at_least(largest, near_zero_limit)) {
             for (std::size_t g = 0; g < R; ++g) {
                 watch.see(in[g].l);
-                accumulate(in[g], float_grade_of<W>(in[g].l));
+                accumulate(in[g], residuals_within_float_lanes<W>(in[g].l));
             }
         } else {
-            for (std::size_t g = 0; g < R; ++g) accumulate(in[g], small_float_grade_of<W>(in[g].l));
+            for (std::size_t g = 0; g < R; ++g) accumulate(in[g], residuals_within_float_near_zero_lanes<W>(in[g].l));
         }
     };
     // n is a multiple of W = 2 registers: groups of 4 registers, then possibly one of 2.

@@ -99,10 +99,10 @@ KLDIV_VECTOR_INLINE void logits_kl_sums(const float* a, const float* b, std::siz
     for (std::size_t i = 0; i < n; i += W / 2) {
         const D av = L::load_half(a + i), bv = L::load_half(b + i);
         const D gap = av - max_a;  // ≤ 0, exact
-        D weight = exp_lanes<W>(gap);
+        D weight = exp_within_3e9_lanes<W>(gap);
         if constexpr (MayUnderflow) weight = (gap < -700.0) ? D{} : weight;  // e^gap < 1e-304 counts as 0
         const D y = (bv - av) - c0;                                          // b − a exact in double
-        const D phi = phi_lanes<W>(y);
+        const D phi = expm1mx_within_3e9_lanes<W>(y);
         z += weight;
         s1 += weight * y;
         s2 += weight * phi;
@@ -162,7 +162,7 @@ KLDIV_VECTOR_INLINE bool logits_entropy_row(const float* a, std::size_t n, doubl
     const std::size_t end = n - n % H;
     for (std::size_t i = 0; i < end; i += H) {
         const D gap = max_a - L::load_half(a + i);             // ≥ 0, exact
-        const D w = (gap > 700.0) ? D{} : exp_lanes<W>(-gap);  // e^−gap < 1e-304 counts as 0
+        const D w = (gap > 700.0) ? D{} : exp_within_3e9_lanes<W>(-gap);  // e^−gap < 1e-304 counts as 0
         z += w;
         weighted += w * gap;
     }

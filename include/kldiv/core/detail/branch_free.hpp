@@ -1,7 +1,10 @@
-// Branch-free double-precision residuals φ(x) = eˣ − 1 − x and ρ(l) = 1 + (l − 1)eˡ, ≤ 2 ulp:
-// straight-line arithmetic and selects only, so compilers vectorise them in the SIMD kernels, and
-// the scalar core (core/expm1mx.hpp) calls the same code for one value. One evaluator per
-// function and accuracy tier, shared by both (the primitives they are built from are in
+// Branch-free double-precision residuals φ(x) = eˣ − 1 − x and ρ(l) = 1 + (l − 1)eˡ, the
+// within_2ulp tier (≤ 2 ulp of double): straight-line arithmetic and selects only, so compilers
+// vectorise them in the SIMD kernels, and the scalar core (core/expm1mx.hpp) calls the same code
+// for one value. One evaluator per function and accuracy tier, shared by both: every x
+// (expm1mx_within_2ulp, rlogr_residual_within_2ulp, both at once residuals_within_2ulp), and
+// |l| < 1 without a reduction (residuals_within_2ulp_near_zero). Tiers are named by their bound;
+// the looser ones only simd/ uses are in simd/detail/exp_residuals.hpp (the primitives they are built from are in
 // error_free.hpp, the constants in constants.hpp).
 #pragma once
 
@@ -121,19 +124,19 @@ KLDIV_VECTOR_INLINE double rlogr_residual_from(double l, const reduced_argument&
 
 /// φ(x) = eˣ − 1 − x, ≤ 2 ulp, every x (NaN → NaN, +inf past overflow, −1 − x below −64).
 template <bool UseFma>
-KLDIV_VECTOR_INLINE double expm1mx(double x) noexcept {
+KLDIV_VECTOR_INLINE double expm1mx_within_2ulp(double x) noexcept {
     return expm1mx_from(x, reduce_argument<UseFma>(x));
 }
 
 /// ρ(l) = r·l − (r − 1), r = eˡ, ≤ 2 ulp, every l (NaN → NaN, 1 below −64, +inf past overflow).
 template <bool UseFma>
-KLDIV_VECTOR_INLINE double rlogr_residual(double l) noexcept {
+KLDIV_VECTOR_INLINE double rlogr_residual_within_2ulp(double l) noexcept {
     return rlogr_residual_from<UseFma>(l, reduce_argument<UseFma>(l));
 }
 
 /// φ(l) and ρ(l) together, sharing the reduction and φ(t) (the k3 + reverse hot path).
 template <bool UseFma>
-KLDIV_VECTOR_INLINE void expm1mx_and_rlogr_residual(double l, double& phi, double& rho) noexcept {
+KLDIV_VECTOR_INLINE void residuals_within_2ulp(double l, double& phi, double& rho) noexcept {
     const reduced_argument r = reduce_argument<UseFma>(l);
     phi = expm1mx_from(l, r);
     rho = rlogr_residual_from<UseFma>(l, r);
@@ -146,12 +149,13 @@ inline constexpr double small_residual_r[13] = {
     0x1.71de3a50e1a90p-19, 0x1.27e4fb7585a2fp-22, 0x1.ae645e47b6c91p-26, 0x1.1eed92744aa4cp-29, 0x1.611de666e6f62p-33,
     0x1.9391892d49a28p-37, 0x1.b3abc9d5726c6p-41, 0x1.b317ed74a582dp-45};
 
-/// The largest |l| small_log_ratio_residuals accepts.
-inline constexpr double small_residual_limit = 1.0;
+/// The largest |l| the near-zero evaluators (residuals_within_2ulp_near_zero, and simd/'s
+/// residuals_within_float_near_zero_lanes) accept.
+inline constexpr double near_zero_limit = 1.0;
 
 /// φ(l) = eˡ − 1 − l and ρ(l) = 1 + (l − 1)eˡ for |l| < 1 without an argument reduction (the
-/// cheap path of kl_estimates on double input; callers send other l to expm1mx and
-/// rlogr_residual). With l² = s + s', l³ = c + c' and h = 1/6 + l·r(l) in double-word:
+/// near-zero path of kl_estimates on double input; callers send other l to expm1mx_within_2ulp
+/// and rlogr_residual_within_2ulp). With l² = s + s', l³ = c + c' and h = 1/6 + l·r(l) in double-word:
 ///   φ = s/2 + l³·h                      (the two terms cancel by at most a factor 1.4),
 ///   ρ = l²(1 + l)/2 + l³(l − 1)·h        (both terms ≥ 0 for l < 0: the factor-4 cancellation of
 ///                                         the alternating series ρ = l²/2 + l³/3 + l⁴/8 + … at l ≈ −1
@@ -159,7 +163,7 @@ inline constexpr double small_residual_limit = 1.0;
 /// each summed with one final rounding after the low parts. ≤ 2 ulp (measured 0.87 and 0.98 at
 /// 2·10⁷ points, tests/simd); NaN and |l| ≥ 1 give unspecified values.
 template <bool UseFma>
-KLDIV_VECTOR_INLINE void small_log_ratio_residuals(double l, double& phi, double& rho) noexcept {
+KLDIV_VECTOR_INLINE void residuals_within_2ulp_near_zero(double l, double& phi, double& rho) noexcept {
     constexpr double sixth_hi = 0x1.5555555555555p-3, sixth_lo = 0x1.5555555555555p-57;
     const auto square = product<UseFma>(l, l);
     const auto cube_head = product<UseFma>(l, square.hi);

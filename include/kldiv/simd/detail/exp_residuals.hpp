@@ -1,10 +1,14 @@
 // φ(x) = eˣ − 1 − x and ρ(l) = 1 + (l − 1)eˡ (and eˣ itself) for the vector kernels: one
-// evaluator per function and accuracy tier. The ≤ 2 ulp double-word evaluators (expm1mx,
-// rlogr_residual, the reduction-free small_log_ratio_residuals for |l| < 1) are
-// core/detail/branch_free.hpp's, which the scalar core calls too; this header adds the tiers
-// only the kernels use: eˣ ≤ 1 ulp (exp_element), ~1e-14 relative for float input in scalar
-// double (float_grade_residuals), and in double lanes ~1e-13 (float_grade_of,
-// small_float_grade_of) and ~3e-9 (exp_lanes, phi_lanes: the float-logit rows' weights).
+// evaluator per function and accuracy tier, each tier named by its bound:
+//   within_2ulp   ≤ 2 ulp of double, every x: core/detail/branch_free.hpp's expm1mx_within_2ulp,
+//                 rlogr_residual_within_2ulp, residuals_within_2ulp, and for |l| < 1 without a
+//                 reduction residuals_within_2ulp_near_zero (the scalar core calls them too);
+//   within_float  ~1e-13 relative, so that float input rounded back is within 0.5 ulp + 1e-13:
+//                 residuals_within_float (scalar double, ~1e-14), residuals_within_float_lanes
+//                 and, for |l| < 1, residuals_within_float_near_zero_lanes (double lanes);
+//   within_3e9    ~3e-9 relative, three orders below a float ulp: exp_within_3e9_lanes and
+//                 expm1mx_within_3e9_lanes, the weights of the float-logit rows;
+// and eˣ ≤ 1 ulp (exp_element), which is an element function of its own.
 #pragma once
 
 #include <cmath>
@@ -48,7 +52,7 @@ KLDIV_VECTOR_INLINE T exp_element(T x) noexcept {
 /// φ = (e^l − 1) − l and ρ = 1 + (l − 1)e^l where those cancel by less than a factor 10
 /// (|l| ≥ ¼), and Taylor series below. Special values as expm1mx and rlogr_residual.
 template <bool UseFma>
-KLDIV_VECTOR_INLINE void float_grade_residuals(double l, double& phi, double& rho) noexcept {
+KLDIV_VECTOR_INLINE void residuals_within_float(double l, double& phi, double& rho) noexcept {
     const double lc = clamp_to(l, -64.0, exp_overflow);
     double k, t, t_lo;
     reduce(lc, k, t, t_lo);
@@ -113,38 +117,35 @@ KLDIV_VECTOR_INLINE exp_reduction<W> reduce_exp(const typename lanes<W>::hd& x) 
 ///   k ≠ 0: eˡ = 2ᵏ(1 + t + φ(t)), φ = (eˡ − 1) − ℓ and ρ = (ℓ − 1)eˡ + 1, which cancel by less
 ///          than 7× and 20× there (|ℓ| > ln2/2).
 template <class HD>
-struct float_grade_lanes {
+struct residual_lanes {
     HD phi, rho;
     HD square;  // ℓ² (2·k2), which both evaluations have at hand
 };
 
 template <int W>
-KLDIV_VECTOR_INLINE float_grade_lanes<typename lanes<W>::hd> float_grade_of(const typename lanes<W>::hd& l) noexcept {
+KLDIV_VECTOR_INLINE residual_lanes<typename lanes<W>::hd> residuals_within_float_lanes(const typename lanes<W>::hd& l) noexcept {
     using D = typename lanes<W>::hd;
     const exp_reduction<W> r = reduce_exp<W>(l);
     const D t2 = r.t * r.t;
     const D phi_t = t2 * horner_lanes<W>(r.t, phi_over_t2_degree8);
     const D e = ((phi_t + r.t) + 1.0) * r.scale;
     const D rho_t = (t2 - phi_t) + r.t * phi_t;
-    float_grade_lanes<D> out;
+    residual_lanes<D> out;
     out.phi = (r.k == 0.0) ? phi_t : (e - 1.0) - l;
     out.rho = (r.k == 0.0) ? rho_t : (l - 1.0) * e + 1.0;
     out.square = l * l;
     return out;
 }
 
-/// The magnitude below which small_float_grade_of applies.
-inline constexpr double small_float_grade_limit = 1.0;
-
-/// φ(ℓ) and ρ(ℓ) as float_grade_of, for |ℓ| < 1 only and at half its cost: no reduction,
+/// φ(ℓ) and ρ(ℓ) as residuals_within_float_lanes, for |ℓ| < near_zero_limit = 1 only and at half its cost: no reduction,
 /// φ = ℓ²·g(ℓ) and ρ = ℓ² + (ℓ − 1)·φ (an identity; it cancels by at most 3.8× at ℓ = −1), to
 /// about 1e-13 relative. Other lanes get unspecified values.
 template <int W>
-KLDIV_VECTOR_INLINE float_grade_lanes<typename lanes<W>::hd> small_float_grade_of(
+KLDIV_VECTOR_INLINE residual_lanes<typename lanes<W>::hd> residuals_within_float_near_zero_lanes(
     const typename lanes<W>::hd& l) noexcept {
     using D = typename lanes<W>::hd;
     const D square = l * l;
-    float_grade_lanes<D> out;
+    residual_lanes<D> out;
     out.phi = square * horner_lanes<W>(l, phi_over_l2_unit_degree11);
     out.rho = (l - 1.0) * out.phi + square;
     out.square = square;
@@ -154,7 +155,7 @@ KLDIV_VECTOR_INLINE float_grade_lanes<typename lanes<W>::hd> small_float_grade_o
 /// eˣ for x ∈ [−700, 700] to ~3e-9 relative: three orders below a float ulp (6e-8), which is
 /// what the float-logit kernels need of their weights.
 template <int W>
-KLDIV_VECTOR_INLINE typename lanes<W>::hd exp_lanes(const typename lanes<W>::hd& x) noexcept {
+KLDIV_VECTOR_INLINE typename lanes<W>::hd exp_within_3e9_lanes(const typename lanes<W>::hd& x) noexcept {
     const exp_reduction<W> r = reduce_exp<W>(x);
     return horner_lanes<W>(r.t, exp_degree6) * r.scale;
 }
@@ -162,7 +163,7 @@ KLDIV_VECTOR_INLINE typename lanes<W>::hd exp_lanes(const typename lanes<W>::hd&
 /// φ(y) = eʸ − 1 − y for |y| ≤ 600 to ~4e-9 relative: φ(t) = t²·g(t) itself where k = 0 (no
 /// cancellation at all), (eʸ − 1) − y elsewhere (|y| > ln2/2: it cancels by less than 7×).
 template <int W>
-KLDIV_VECTOR_INLINE typename lanes<W>::hd phi_lanes(const typename lanes<W>::hd& y) noexcept {
+KLDIV_VECTOR_INLINE typename lanes<W>::hd expm1mx_within_3e9_lanes(const typename lanes<W>::hd& y) noexcept {
     const exp_reduction<W> r = reduce_exp<W>(y);
     const typename lanes<W>::hd phi_t = r.t * r.t * horner_lanes<W>(r.t, phi_over_t2_degree5);
     const typename lanes<W>::hd e = ((phi_t + r.t) + 1.0) * r.scale;

@@ -155,12 +155,20 @@ struct double_range_watch {
     }
 };
 
-/// c[0] + c[1]·t + … by Horner's rule in double lanes.
-template <int W, std::size_t N>
-KLDIV_VECTOR_INLINE typename lanes<W>::hd horner_lanes(const typename lanes<W>::hd& t, const double (&c)[N]) noexcept {
+/// c[0] + c[1]·t + … + c[N−1]·t^(N−1) from the first N ≤ size coefficients of c, by Horner's rule
+/// in double lanes (a prefix: js_kernel.hpp takes as many atanh terms as its tier needs).
+template <int W, std::size_t N, std::size_t M>
+KLDIV_VECTOR_INLINE typename lanes<W>::hd horner_prefix(const typename lanes<W>::hd& t, const double (&c)[M]) noexcept {
+    static_assert(N >= 1 && N <= M);
     typename lanes<W>::hd result = typename lanes<W>::hd{} + c[N - 1];
     for (std::size_t i = N - 1; i-- > 0;) result = result * t + c[i];
     return result;
+}
+
+/// c[0] + c[1]·t + … over all of c.
+template <int W, std::size_t N>
+KLDIV_VECTOR_INLINE typename lanes<W>::hd horner_lanes(const typename lanes<W>::hd& t, const double (&c)[N]) noexcept {
+    return horner_prefix<W, N>(t, c);
 }
 
 }  // namespace kldiv::simd::detail

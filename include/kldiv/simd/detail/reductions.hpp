@@ -1,7 +1,7 @@
 // The reductions of the kernels: sums over a block of doubles in independent lanes (plain or
 // compensated; a single running sum is a chain of dependent adds the compiler may not reorder
 // without -ffast-math, a kernel's bottleneck), means and centred sums of squares of a block, and
-// the block strategy cheap_or_full (the reduction-free evaluator where a block allows it).
+// the block strategy near_zero_or_full_range (the reduction-free evaluator where a block allows it).
 #pragma once
 
 #include <cstddef>
@@ -151,26 +151,29 @@ KLDIV_VECTOR_INLINE void means_and_m2s(const double* const (&v)[4], const double
 #endif
 }
 
-/// At most this many elements of a block outside the cheap residuals' range are redone one by
-/// one; with more, the whole block takes the vectorised full-range loop instead (cheap_or_full).
+/// At most this many elements of a block outside the near-zero evaluator's range are redone one
+/// by one; with more, the whole block takes the vectorised full-range loop instead
+/// (near_zero_or_full_range).
 inline constexpr std::size_t max_scalar_fixups = 8;
 
-/// Elements 0 … n−1 of a block, each by cheap(i) or full(i): a first pass counts the elements
-/// outside the cheap evaluation's range (outside(i)); with more than max_scalar_fixups the block
-/// goes to full(i) whole, else cheap(i) runs for every element and full(i) redoes the few.
+/// Elements 0 … n−1 of a block, each by near_zero(i) (the reduction-free evaluator, |x| < 1) or
+/// full_range(i): a first pass counts the elements outside near_zero's range (outside(i)); with
+/// more than max_scalar_fixups the block goes to full_range(i) whole, else near_zero(i) runs for
+/// every element and full_range(i) redoes the few. Both evaluators must be of the same tier.
 /// Every loop is one the vectoriser takes (the count is a lane sum of 0/1).
-template <class Cheap, class Full, class Outside>
-KLDIV_VECTOR_INLINE void cheap_or_full(std::size_t n, Cheap&& cheap, Full&& full, Outside&& outside) noexcept {
+template <class NearZero, class FullRange, class Outside>
+KLDIV_VECTOR_INLINE void near_zero_or_full_range(std::size_t n, NearZero&& near_zero, FullRange&& full_range,
+                                                 Outside&& outside) noexcept {
     std::uint64_t count = 0;
     for (std::size_t i = 0; i < n; ++i) count += outside(i) ? 1 : 0;
     if (count > max_scalar_fixups) {
-        for (std::size_t i = 0; i < n; ++i) full(i);
+        for (std::size_t i = 0; i < n; ++i) full_range(i);
         return;
     }
-    for (std::size_t i = 0; i < n; ++i) cheap(i);
+    for (std::size_t i = 0; i < n; ++i) near_zero(i);
     if (count > 0)
         for (std::size_t i = 0; i < n; ++i)
-            if (outside(i)) full(i);
+            if (outside(i)) full_range(i);
 }
 
 }  // namespace kldiv::simd::detail
