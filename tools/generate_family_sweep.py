@@ -425,12 +425,20 @@ BY_NAME = {f.name: f for f in SCALAR}
 
 
 # ---- multivariate families --------------------------------------------------------------------
-def cat_entropy(v): return -mpmath.fsum(xlogx(x) for x in v)
-def cat_mean(v): return mpmath.fsum(i * x for i, x in enumerate(v))
+def normalised(v):
+    """The distribution a categorical vector stands for: v/Σv (its sum is 1 within rounding)."""
+    s = mpmath.fsum(v)
+    return [x / s for x in v]
+
+
+def cat_entropy(v): return -mpmath.fsum(xlogx(x) for x in normalised(v))
+def cat_mean(v): return mpmath.fsum(i * x for i, x in enumerate(normalised(v)))
 def cat_variance(v):
     m = cat_mean(v)
+    v = normalised(v)
     return mpmath.fsum((i - m) ** 2 * x for i, x in enumerate(v))
 def cat_kl(p, q):
+    p, q = normalised(p), normalised(q)
     s = mpf(0)
     for a, b in zip(p, q):
         if a > 0:
@@ -594,18 +602,55 @@ def fmt_ref(v):
     return mpmath.nstr(v, 20, min_fixed=1, max_fixed=0)
 
 
-def condition(fn, t, real_index):
-    """Σ_i |∂ log f / ∂ log x_i| by central differences at 20 digits (2 digits are enough)."""
-    with mpmath.workdps(20):
+def agree(a, b):
+    if a == b:
+        return True
+    if not (mpmath.isfinite(a) and mpmath.isfinite(b)):
+        return False
+    return abs(a - b) <= mpf(10) ** -30 * max(abs(a), abs(b))
+
+
+def evaluate(fn, args, dps):
+    """fn at increasing working precision until two successive values agree to 30 digits.
+
+    Parameters reach 1e±300 and formulas such as (1 − p)·log(1 − p) at p = 1e-300, or
+    σp²/(2σq²) − ½ for nearly equal scales, cancel far beyond 50 digits: a fixed precision
+    would write the cancellation's noise (or 0) as the reference. Returns (value, digits)."""
+    # Two levels can agree and both be wrong when both round 1 − p to 1: the first level already
+    # carries as many extra digits as the largest decimal exponent among the arguments.
+    spread = max([abs(math.frexp(float(x))[1]) * 0.30103 for x in args if x != 0 and math.isfinite(float(x))] + [0])
+    base = dps + int(spread) + 10
+    prev = None
+    for digits in (base, 2 * base + 50, 2500, 5000):
+        if digits < base:
+            continue
+        with mpmath.workdps(digits):
+            v = fn([d(x) for x in args])
+        if isinstance(v, mpmath.mpc):
+            return v, digits
+        if prev is not None and agree(prev, v):
+            return v, digits
+        prev = v
+    return v, digits  # no two levels agreed: the value is 0 in truth (noise at 2500 digits) or nearly
+
+
+def condition(fn, t, real_index, digits, many=False):
+    """Σ_i |∂ log f / ∂ log x_i| by central differences (2 digits are enough), at 20 digits more
+    than the value needed."""
+    with mpmath.workdps(digits + 60):
         f0 = fn([d(x) for x in t])
         if f0 == 0 or not mpmath.isfinite(f0):
             return 0.0
         total = mpf(0)
-        h = mpf(10) ** -7
+        # A small step: a covariance of condition 1e12 stops being positive definite when one
+        # entry moves by 1e-7 of itself.
+        h = mpf(10) ** -7 if digits == 0 else mpf(10) ** -30
         # Vectors of more than 12 entries: the first 12 only (K = 1000 would take 2000 extra
         # evaluations per case); cond is then a lower bound, used by the test for single-
         # distribution functions only.
-        for i in list(real_index)[:12]:
+        # mv_normal (k ≤ 5): every entry, the q covariance's included (its condition number is
+        # what limits a KL against an ill-conditioned Σq).
+        for i in (list(real_index) if len(t) <= 80 and many else list(real_index)[:12]):
             if t[i] == 0:
                 continue
             up = [d(x) for x in t]
@@ -624,18 +669,26 @@ def condition(fn, t, real_index):
         return float(total)
 
 
-def emit(family, qfamily, function, t, u, fn, real_index=None, dps=50):
-    """fn(list of mpf) -> value; t and u are the p and q parameter tuples of doubles."""
+def emit(family, qfamily, function, t, u, fn, real_index=None, dps=50, adaptive=True):
+    """fn(list of mpf) -> value; t and u are the p and q parameter tuples of doubles.
+    The condition number is written for single-distribution functions only (the test widens
+    only their bound); quadratures (adaptive=False) are evaluated once at dps."""
     allp = list(t) + list(u)
     if real_index is None:
         real_index = range(len(allp))
-    with mpmath.workdps(dps):
-        v = fn([d(x) for x in allp])
-    if v != INF and v != -INF and not mpmath.isfinite(v):
+    if adaptive:
+        v, digits = evaluate(fn, allp, dps)
+    else:
+        with mpmath.workdps(dps):
+            v, digits = fn([d(x) for x in allp]), dps
+    if isinstance(v, mpmath.mpc) or (v != INF and v != -INF and not mpmath.isfinite(v)):
         return
     if mpmath.isfinite(v) and v != 0 and abs(v) > mpf(1.7e308):
-        v = INF  # the true value does not fit in a double
-    c = condition(fn, allp, real_index) if mpmath.isfinite(v) and v != 0 else 0.0
+        v = INF if v > 0 else -INF  # the true value does not fit in a double
+    # Sums and quadratures (adaptive=False) do not cancel: their condition number at 20 digits.
+    # mv_normal KLs too: their conditioning in the covariance entries is intrinsic (cond(Σ)).
+    c = (condition(fn, allp, real_index, digits if adaptive else 0, many=family == "mv_normal")
+         if (not qfamily or family == "mv_normal") and mpmath.isfinite(v) and v != 0 else 0.0)
     rows.append((family, qfamily, function, fmt_params(t), fmt_params(u), fmt_ref(v), f"{c:.2g}"))
 
 
@@ -659,7 +712,10 @@ def scalar_rows(f, n_single, n_kl):
     real_idx = [i for i in range(np_) if i not in getattr(f, "integer_params", ())]
     singles = [f.sample() for _ in range(n_single)] + [maybe_float(f.moderate()) for _ in range(n_single // 3)]
     for t in singles:
-        emit(f.name, "", "entropy", t, (), lambda v: f.entropy(tuple(v)), real_idx)
+        # Poisson and binomial entropies are sums of positive terms (or their quadrature): no
+        # cancellation, and a quadrature at 2500 digits would take hours.
+        emit(f.name, "", "entropy", t, (), lambda v: f.entropy(tuple(v)), real_idx,
+             adaptive=f.name not in ("poisson", "binomial"))
         if f.moments:
             emit(f.name, "", "mean", t, (), lambda v: f.mean(tuple(v)), real_idx)
             emit(f.name, "", "variance", t, (), lambda v: f.variance(tuple(v)), real_idx)
@@ -706,10 +762,10 @@ def scalar_rows(f, n_single, n_kl):
             continue
         emit(f.name, f.name, "kl", t, u, lambda v: f.kl(tuple(v[:np_]), tuple(v[np_:])),
              [i for i in range(2 * np_) if i % np_ in real_idx], dps=HI)
-        if f.name != "binomial":
+        if f.name != "binomial":  # Poisson's entropy is a sum or quadrature: one evaluation at 100 digits
             emit(f.name, f.name, "cross_entropy", t, u,
                  lambda v: f.entropy(tuple(v[:np_])) + f.kl(tuple(v[:np_]), tuple(v[np_:])),
-                 [i for i in range(2 * np_) if i % np_ in real_idx], dps=HI)
+                 [i for i in range(2 * np_) if i % np_ in real_idx], dps=HI, adaptive=f.name != "poisson")
 
 
 # Cross-family pairs of kldiv (include/kldiv/divergence/*.hpp) with parameter samplers that keep
@@ -777,8 +833,13 @@ def cross_rows(n):
             if i == 0 and pf == "normal" and qf == "laplace":
                 t, u = (0.0, 1e-300), (0.0, 1e-300)
             t, u = tuple(float(x) for x in t), tuple(float(x) for x in u)
+            if qf == "uniform":  # −H(p) + log(h − l): the density's end-point singularities (beta
+                # with a < 1) cost the quadrature digits, the closed form none
+                fn = lambda v: -f.entropy(tuple(v[:npf])) + mpmath.log(v[npf + 1] - v[npf])
+                emit(pf, qf, "kl", t, u, fn, dps=HI)
+                continue
             fn = lambda v: quad_kl(f, tuple(v[:npf]), g, tuple(v[npf:]))
-            emit(pf, qf, "kl", t, u, fn)
+            emit(pf, qf, "kl", t, u, fn, adaptive=False)
     # bernoulli → poisson in closed form (checked against the exact sum below)
     for i in range(12):
         p = rng.choice(prob_sweep(2)) if i else 1e-300
@@ -806,12 +867,18 @@ def vector_rows():
             emit("categorical", "", "entropy", v, (), lambda x: cat_entropy(x))
             emit("categorical", "", "mean", v, (), lambda x: cat_mean(x))
             emit("categorical", "", "variance", v, (), lambda x: cat_variance(x))
-            for rel, which in [(lu(1e-15, 1e-3), "one"), (lu(1e-15, 1e-3), "all"), (None, "far")]:
+            for rel, which in [(lu(1e-15, 1e-3), "one"), (lu(1e-15, 1e-3), "all"), (lu(1e-15, 1e-3), "smallest"),
+                               (1.48e-8, "scaled"), (None, "far")]:
                 if which == "far":
                     w = cat_vec(k, tiny)
+                elif which == "scaled":  # q = p·(1 + δ) inside the normalisation tolerance: KL all rounding
+                    w = [x * (1 + rel) for x in v]
+                    emit("categorical", "categorical", "kl", v, w, lambda x, k=k: cat_kl(x[:k], x[k:]), dps=HI)
+                    continue
                 else:
                     w = list(v)
-                    idx = [rng.randrange(k)] if which == "one" else range(k)
+                    smallest = sorted(range(k), key=lambda i: v[i])[:max(1, k // 10)]
+                    idx = [rng.randrange(k)] if which == "one" else (smallest if which == "smallest" else range(k))
                     for i in idx:
                         w[i] = w[i] * (1 + rel * rng.choice([-1, 1]))
                     s = math.fsum(w)
@@ -819,6 +886,30 @@ def vector_rows():
                     if abs(math.fsum(w) - 1) > 1e-12 * k:
                         continue
                 emit("categorical", "categorical", "kl", v, w, lambda x, k=k: cat_kl(x[:k], x[k:]), dps=HI)
+    # logits: KL(softmax(a) ‖ softmax(b)) of nearly equal rows (the discrete layer's tiny KLs)
+    def softmax_kl(x, k):
+        a, b = x[:k], x[k:]
+        la = mpmath.log(mpmath.fsum(mpmath.exp(v) for v in a))
+        lb = mpmath.log(mpmath.fsum(mpmath.exp(v) for v in b))
+        return mpmath.fsum(mpmath.exp(u - la) * ((u - la) - (v - lb)) for u, v in zip(a, b))
+    for k in (2, 10, 1000, 4882):
+        for _ in range(3 if k < 1000 else 1):
+            a = [rng.uniform(-83, 83) for _ in range(k)]
+            smallest = sorted(range(k), key=lambda i: a[i])[:max(1, k // 10)]
+            for rel, which in [(lu(1e-15, 1e-3), "one"), (lu(1e-15, 1e-3), "all"), (lu(1e-15, 1e-3), "smallest"),
+                               (22.0, "one_far"), (None, "far")]:
+                if which == "far":
+                    b = [rng.uniform(-83, 83) for _ in range(k)]
+                else:
+                    b = list(a)
+                    if which == "one_far":  # one low-probability entry off by 22, the rest by 1e-13
+                        b = [x + rng.uniform(-1e-13, 1e-13) for x in a]
+                        b[smallest[0]] = a[smallest[0]] + 22.0
+                    else:
+                        idx = [rng.randrange(k)] if which == "one" else (smallest if which == "smallest" else range(k))
+                        for i in idx:
+                            b[i] = a[i] + rel * rng.choice([-1, 1]) * max(1.0, abs(a[i]))
+                emit("logits", "logits", "kl", a, b, lambda x, k=k: softmax_kl(x, k), dps=HI)
     # dirichlet: concentrations 1e-8 … 1e8, K up to 1000
     for k, lo, hi in [(2, 1e-8, 1e8), (3, 1e-8, 1e8), (5, 1e-3, 1e3), (10, 1e-8, 1e8), (100, 1e6, 1e6), (100, 0.1, 10), (1000, 0.5, 5)]:
         for _ in range(4 if k <= 10 else 1):
@@ -898,10 +989,10 @@ def main():
     emit("bernoulli", "", "entropy", (1e-12,), (), lambda v: BY_NAME["bernoulli"].entropy(v))
     emit("bernoulli", "", "entropy", (1e-20,), (), lambda v: BY_NAME["bernoulli"].entropy(v))
     emit("geometric", "", "entropy", (1e-300,), (), lambda v: BY_NAME["geometric"].entropy(v))
-    emit("poisson", "", "entropy", (1e6,), (), lambda v: BY_NAME["poisson"].entropy(v))
-    emit("poisson", "", "entropy", (1e11,), (), lambda v: BY_NAME["poisson"].entropy(v))
-    emit("binomial", "", "entropy", (1e6, 0.5), (), lambda v: BY_NAME["binomial"].entropy(v), [1])
-    emit("binomial", "", "entropy", (1e9, 0.5), (), lambda v: BY_NAME["binomial"].entropy(v), [1])
+    emit("poisson", "", "entropy", (1e6,), (), lambda v: BY_NAME["poisson"].entropy(v), adaptive=False)
+    emit("poisson", "", "entropy", (1e11,), (), lambda v: BY_NAME["poisson"].entropy(v), adaptive=False)
+    emit("binomial", "", "entropy", (1e6, 0.5), (), lambda v: BY_NAME["binomial"].entropy(v), [1], adaptive=False)
+    emit("binomial", "", "entropy", (1e9, 0.5), (), lambda v: BY_NAME["binomial"].entropy(v), [1], adaptive=False)
     emit("gamma", "", "entropy", (1e7, 1.0), (), lambda v: BY_NAME["gamma"].entropy(v))
     emit("beta", "", "entropy", (1e8, 1e8), (), lambda v: BY_NAME["beta"].entropy(v))
     emit("beta", "", "mean", (1e308, 1e308), (), lambda v: BY_NAME["beta"].mean(v))
