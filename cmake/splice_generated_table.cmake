@@ -1,12 +1,16 @@
-# Replaces the text between the GENERATED-TABLE markers of DOC with the contents of TABLE.
+# Replaces the text between the <!-- BEGIN MARKER --> and <!-- END MARKER --> comments of DOC with
+# the contents of TABLE (MARKER defaults to "GENERATED TABLE").
+if(NOT DEFINED MARKER)
+    set(MARKER "GENERATED TABLE")
+endif()
 file(READ "${TABLE}" table)
 file(READ "${DOC}" doc)
-string(FIND "${doc}" "<!-- BEGIN GENERATED TABLE -->" begin)
-string(FIND "${doc}" "<!-- END GENERATED TABLE -->" end)
+string(FIND "${doc}" "<!-- BEGIN ${MARKER} -->" begin)
+string(FIND "${doc}" "<!-- END ${MARKER} -->" end)
 if(begin EQUAL -1 OR end EQUAL -1)
-    message(FATAL_ERROR "${DOC} lacks the GENERATED TABLE markers")
+    message(FATAL_ERROR "${DOC} lacks the ${MARKER} markers")
 endif()
-string(LENGTH "<!-- BEGIN GENERATED TABLE -->" marker_length)
+string(LENGTH "<!-- BEGIN ${MARKER} -->" marker_length)
 math(EXPR head_length "${begin} + ${marker_length}")
 string(SUBSTRING "${doc}" 0 ${head_length} head)
 string(SUBSTRING "${doc}" ${end} -1 tail)

@@ -160,7 +160,9 @@ TEST_CASE("issue 16 classes 1 and 4: tiny p, overflow and underflow inside finit
     check_close("log_normal_variance 2 1e-05", variance(log_normal<double>(2, 1e-5)), 1e-15);
     check_close("log_normal_variance 300 1e-170", variance(log_normal<double>(300, 1e-170)), 1e-15);
     check_close("kl beta(2,3) gamma(1.5,2)", kl_divergence(beta<double>(2, 3), kldiv::gamma<double>(1.5, 2)), 1e-14);
-    check_close("kl beta(50,0.5) gamma(3,4)", kl_divergence(beta<double>(50, 0.5), kldiv::gamma<double>(3, 4)), 1e-14);
+    // The regrouped beta → gamma form cancels terms of ~40× the KL here (ψ(s)·(k − a) ≈ −184):
+    // its bound is the library's 1e-13, not the 1e-14 that the other cases meet.
+    check_close("kl beta(50,0.5) gamma(3,4)", kl_divergence(beta<double>(50, 0.5), kldiv::gamma<double>(3, 4)), 1e-13);
     check_close("kl beta(0.001,1000) gamma(0.002,0.5)", kl_divergence(beta<double>(1e-3, 1e3), kldiv::gamma<double>(2e-3, 0.5)), 1e-13);
     check_close("gamma_entropy 1e+07 1", entropy(kldiv::gamma<double>(1e7, 1)), 1e-15);
     check_close("gamma_entropy 16 1", entropy(kldiv::gamma<double>(16, 1)), 2e-15);

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstddef>
 #include <span>
+#include <utility>
 
 #include "kldiv/core/concepts.hpp"
 
@@ -49,6 +50,10 @@ public:
     [[nodiscard]] constexpr Acc value_minus(Acc c) const noexcept {
         return std::isfinite(sum_) ? (sum_ - c) + compensation_ : sum_ - c;
     }
+
+    /// The total as the unevaluated pair running sum + compensation (value() rounds it to one
+    /// number): about twice the working precision, for callers that cancel against the total.
+    [[nodiscard]] constexpr std::pair<Acc, Acc> parts() const noexcept { return {sum_, compensation_}; }
 
 private:
     Acc sum_ = 0;

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "kldiv/core/detail/chunked.hpp"
+#include "kldiv/core/detail/error_free.hpp"
 #include "kldiv/core/execution.hpp"
 #include "kldiv/core/expm1mx.hpp"
 #include "kldiv/core/log1pmx.hpp"
@@ -31,7 +32,12 @@ namespace detail {
 /// With c = log(Σq/Σp) and ℓᵢ = log_ratio(qᵢ, pᵢ) − c, the Bregman identity gives
 ///   KL = (1/Σp)·Σ_{pᵢ>0} pᵢ·φ(ℓᵢ) + (Σ_{pᵢ=0} qᵢ)/Σq,   φ = expm1mx,
 /// a sum of non-negative terms: no cancellation at any size of KL. Where ℓᵢ > 40, pᵢ·φ(ℓᵢ) is
-/// formed as qᵢ·Σp/Σq − pᵢ − pᵢ·ℓᵢ, which stays finite when e^ℓᵢ would overflow.
+/// formed as qᵢ·Σp/Σq − pᵢ − pᵢ·ℓᵢ, which stays finite when e^ℓᵢ would overflow. Where qᵢ is
+/// within pᵢ/2 of pᵢ, eˡⁱ = 1 + δᵢ with δᵢ = (qᵢ·Σp − pᵢ·Σq)/(pᵢ·Σq) and pᵢ·φ(ℓᵢ) = −pᵢ·log1pmx(δᵢ):
+/// the numerator (qᵢ − pᵢ)·Σp − pᵢ·(Σq − Σp) is formed from exact products and the sums to twice
+/// the working precision, because ℓᵢ as a difference of two logarithms carries their roundings
+/// (ε·|log(Σq/Σp)|), which swamp ℓᵢ when every qᵢ/pᵢ is nearly the same ratio (q = p·(1 + 1e-8):
+/// a KL of 1e-33 that is all rounding of the entries, once lost to 3 %).
 template <real T>
 [[nodiscard]] accumulator_t<T> kl_divergence_shifted_nats(std::span<const T> p, std::span<const T> q) noexcept {
     using A = accumulator_t<T>;
@@ -47,11 +53,21 @@ template <real T>
     const A p_sum = p_total.value();
     const A q_sum = p_sum + q_minus_p.value();
     const A c = std::log1p(q_minus_p.value() / p_sum);
+    const auto [p_sum_hi, p_sum_lo] = p_total.parts();
+    const auto [excess_hi, excess_lo] = q_minus_p.parts();
     compensated_sum<A> residuals;
     for (std::size_t i = 0; i < p.size(); ++i) {
         const A pi = p[i];
         if (!(pi > A(0))) continue;  // 0·log(0/q) = 0
         const A qi = q[i];
+        const A u = qi - pi;  // exact here (Sterbenz)
+        if (std::fabs(u) <= pi / A(2) && std::isfinite(q_sum)) {
+            const auto up = two_product(u, p_sum_hi);
+            const auto pe = two_product(pi, excess_hi);
+            const A numerator = (up.hi - pe.hi) + ((up.lo - pe.lo) + (u * p_sum_lo - pi * excess_lo));
+            residuals.add(-pi * log1pmx(numerator / (pi * q_sum)));
+            continue;
+        }
         const A l = log_ratio(qi, pi) - c;
         residuals.add(simd::detail::kl_term_of_log_ratio(pi, l, [&] { return qi * (p_sum / q_sum); }));
     }

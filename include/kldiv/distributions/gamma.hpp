@@ -16,6 +16,18 @@
 
 namespace kldiv {
 
+namespace detail {
+/// H(Gamma(α, 1)) − ½·log(2πeα) ≤ 0, the entropy a gamma of shape α lacks against the normal of
+/// its variance: −1/(2α) + s(α) + (α − 1)·(ψ(α) − log α + 1/(2α)), with s Stirling's remainder;
+/// about −1/(3α) for large α, formed from the series (no cancellation of the O(log α) parts).
+/// Only for α ≥ 16 (callers below 16 use lnΓ and ψ directly). Accuracy ≤ 1e-15 relative.
+inline double gamma_entropy_excess(double a) noexcept {
+    const double r = 1 / (a * a);  // −(ψ(α) − log α + 1/(2α)), the series of stirling_gap_derivative
+    const double delta = r * (1.0 / 12 - r * (1.0 / 120 - r * (1.0 / 252 - r * (1.0 / 240 - r * (1.0 / 132 - r * (691.0 / 32760))))));
+    return -0.5 / a + stirling_remainder(a) - (1 - a) * delta;
+}
+}  // namespace detail
+
 /// Gamma(shape α, rate β): density βᵅ x^(α−1) e^(−βx)/Γ(α) on x > 0. Constructor
 /// gamma(shape, rate): both > 0 and finite, else kldiv::domain_error.
 template <real T = double>
@@ -111,10 +123,8 @@ template <real T>
 [[nodiscard]] T entropy(const gamma<T>& d) noexcept {
     const double a = static_cast<double>(d.shape()), log_rate = std::log(static_cast<double>(d.rate()));
     if (a < 16) return static_cast<T>(a - log_rate + std::lgamma(a) + (1 - a) * digamma(a));
-    const double r = 1 / (a * a);
-    const double delta = r * (1.0 / 12 - r * (1.0 / 120 - r * (1.0 / 252 - r * (1.0 / 240 - r * (1.0 / 132 - r * (691.0 / 32760))))));
-    return static_cast<T>(0.5 * (std::log(2 * std::numbers::pi) + std::log(a)) - log_rate + 0.5 - 0.5 / a + detail::stirling_remainder(a) -
-                          (1 - a) * delta);
+    return static_cast<T>(0.5 * (std::log(2 * std::numbers::pi) + std::log(a)) - log_rate + 0.5 +
+                          detail::gamma_entropy_excess(a));
 }
 template <real T>
 [[nodiscard]] T mean(const gamma<T>& d) noexcept {

@@ -101,12 +101,18 @@ template <closed_form_real T>
     return expm1mx(t) + (std::isfinite(e_t) ? e_t * location : std::exp(t + std::log(location)));
 }
 
-/// KL(U[a, b]‖U[c, d]) = log((d − c)/(b − a)) when [a, b] ⊆ [c, d], else +inf (widths that
-/// overflow are taken from their halves).
+/// KL(U[a, b]‖U[c, d]) = log((d − c)/(b − a)) when [a, b] ⊆ [c, d], else +inf, evaluated as
+/// log1p(((a − c) + (d − b))/(b − a)): the two overhangs are ≥ 0 and taken from the endpoints
+/// themselves, so a tiny KL keeps its digits (d − c rounded first would lose them: U[0, 1] in
+/// U[−1e-15, 1] has KL 1.0e-15, once 11 % off). Accuracy ≤ 4 ulp. Widths that overflow are
+/// taken from their halves.
 template <closed_form_real T>
 [[nodiscard]] T kl_divergence(const uniform<T>& p, const uniform<T>& q) noexcept {
     if (p.low() < q.low() || p.high() > q.high()) return detail::infinity<T>;
     const T wq = q.high() - q.low(), wp = p.high() - p.low();
+    const T overhang = (p.low() - q.low()) + (q.high() - p.high());
+    if (std::isfinite(wp) && std::isfinite(overhang) && std::isfinite(overhang / wp))
+        return std::log1p(overhang / wp);
     if (std::isfinite(wq) && std::isfinite(wp)) return log_ratio(wq, wp);
     return detail::log_width(q.low(), q.high()) - detail::log_width(p.low(), p.high());
 }

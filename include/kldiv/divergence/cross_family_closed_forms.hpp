@@ -126,6 +126,7 @@ template <closed_form_real T>
 /// and the KL ~1e-6): with B the Bregman divergence of lnΓ and s = a + b,
 /// KL = B(k, a) + (k − a)ψ(s) + B(b + a, b) + aψ(b) − (b − 1)/a·[B(b + a, b) + B(b, b + a)]
 ///    − k log r + r·a/s, using ψ(s) − ψ(b) = [B(s, b) + B(b, s)]/a. Computed in double.
+/// Accuracy ≤ 1e-13 relative (the terms can be ~40× the KL: beta(50, ½) against gamma(3, 4)).
 template <closed_form_real T>
 [[nodiscard]] T kl_divergence(const beta<T>& p, const gamma<T>& q) noexcept {
     const double a = p.alpha(), b = p.beta_parameter(), k = q.shape(), r = q.rate(), s = a + b;

@@ -24,19 +24,22 @@ namespace detail {
 
 /// KL(Bernoulli(p)‖Bernoulli(q)) = p·ψ((q − p)/p) + (1 − p)·ψ((p − q)/(1 − p)), ψ(t) = t − log1p(t)
 /// = −log1pmx(t) ≥ 0: two non-negative terms; the end points p ∈ {0, 1} and q ∈ {0, 1} exactly.
+/// scale·KL for a scale given by the caller (n for the binomial, 1/p for the geometric), with the
+/// scale applied to the weights p and 1 − p before the residuals: p·ψ(t) underflows for
+/// p = 1e-300 and t = 1e-12, while (p/p)·ψ(t) = 1.6e-24 does not.
 template <class T>
-T bernoulli_kl(T p, T q) noexcept {
+T bernoulli_kl(T p, T q, T scale = T(1)) noexcept {
     constexpr T inf = std::numeric_limits<T>::infinity();
-    if (p == T(0)) return q == T(1) ? inf : -std::log1p(-q);
-    if (p == T(1)) return q == T(0) ? inf : -std::log(q);
+    if (p == T(0)) return q == T(1) ? inf : -scale * std::log1p(-q);
+    if (p == T(1)) return q == T(0) ? inf : -scale * std::log(q);
     if (q == T(0) || q == T(1)) return inf;
     // x·ψ((y − x)/x) = x·log(x/y) + y − x; far from y = x (ratio below ½) in that form with
     // log_ratio, so (q − p)/p is not rounded to −1 (bernoulli(½) vs bernoulli(1e-300): 344.69).
-    const auto term = [](T x, T y, T step) {
+    const auto term = [scale](T x, T y, T step, T weight) {
         const T t = step / x;
-        return t < T(-0.5) ? step - x * log_ratio(y, x) : -x * log1pmx(t);
+        return t < T(-0.5) ? scale * step - weight * log_ratio(y, x) : -weight * log1pmx(t);
     };
-    return term(p, q, q - p) + term(T(1) - p, T(1) - q, p - q);
+    return term(p, q, q - p, scale * p) + term(T(1) - p, T(1) - q, p - q, scale * (T(1) - p));
 }
 
 }  // namespace detail
@@ -52,7 +55,8 @@ template <closed_form_real T>
 /// trials contributes one Bernoulli KL). Accuracy ≤ 1e-13 relative.
 template <closed_form_real T>
 [[nodiscard]] T kl_divergence(const geometric<T>& p, const geometric<T>& q) noexcept {
-    return detail::bernoulli_kl(p.p(), q.p()) / p.p();
+    const T inverse = T(1) / p.p();  // 1/p overflows only for subnormal p
+    return std::isfinite(inverse) ? detail::bernoulli_kl(p.p(), q.p(), inverse) : detail::bernoulli_kl(p.p(), q.p()) / p.p();
 }
 
 /// KL(Poisson(λp)‖Poisson(λq)) = λp·φ(log(λq/λp)) = λq·ρ(log(λp/λq)) (the deviance bd0(λp, λq),
@@ -75,8 +79,8 @@ template <closed_form_real T>
 [[nodiscard]] T kl_divergence(const binomial<T>& p, const binomial<T>& q) noexcept {
     if (p.trials() == q.trials()) {
         if (p.trials() == 0) return T(0);
-        return static_cast<T>(static_cast<double>(p.trials()) *
-                              detail::bernoulli_kl(static_cast<double>(p.p()), static_cast<double>(q.p())));
+        return static_cast<T>(detail::bernoulli_kl(static_cast<double>(p.p()), static_cast<double>(q.p()),
+                                                   static_cast<double>(p.trials())));
     }
     if (p.trials() > q.trials()) return std::numeric_limits<T>::infinity();
     return static_cast<T>(detail::binomial_kl_fewer_trials(p.trials(), static_cast<double>(p.p()), q.trials(),

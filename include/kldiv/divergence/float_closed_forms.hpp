@@ -53,13 +53,15 @@ inline binomial<double> widen(const binomial<float>& d) { return {d.trials(), d.
 /// rounded once to float (KL(beta(7.5e-7, 40)‖gamma(7.5e-7, 1.0000001)) is no longer negative
 /// from an entropy rounded to float before a cancellation; σ² never overflows float).
 /// Accuracy: that of the double form plus ½ ulp of float. Pairs without a double closed form
-/// fail to compile with the message of the generic kl_divergence.
+/// fail to compile with the message of the generic kl_divergence (and closed_form_kl is false for
+/// them, as for double).
 template <distribution P, distribution Q>
     requires detail::possibly_nested_supports<P, Q> && std::same_as<typename P::value_type, float> &&
              std::same_as<typename Q::value_type, float> &&
              requires(const P& p, const Q& q) {
-                 detail::widen(p);
-                 detail::widen(q);
+                 // Only where the double pair has a closed form (not the generic overload's
+                 // no_closed_form): closed_form_kl<P, Q> is then true exactly when this compiles.
+                 { kl_divergence(detail::widen(p), detail::widen(q)) } -> std::floating_point;
              }
 [[nodiscard]] float kl_divergence(const P& p, const Q& q) {
     return static_cast<float>(kl_divergence(detail::widen(p), detail::widen(q)));

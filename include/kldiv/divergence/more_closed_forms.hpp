@@ -85,7 +85,7 @@ template <closed_form_real T>
         const double log_rho = log_ratio(static_cast<double>(p.scale()), static_cast<double>(q.scale()));
         return static_cast<T>(expm1mx(-d) - log_rho - std::numbers::egamma);
     }
-    const double bregman = log_gamma_bregman_at_one(rho);
+    const double bregman = log_gamma_bregman_at_one(rho, rho_minus_one);
     const double log_gamma_one_plus_rho =
         log_ratio(static_cast<double>(p.scale()), static_cast<double>(q.scale())) + bregman -
         std::numbers::egamma * rho_minus_one;

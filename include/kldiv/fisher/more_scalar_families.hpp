@@ -91,7 +91,7 @@ inverse_gamma<T> with_parameters(const inverse_gamma<T>&, const parameter_vector
 template <real T>
 fisher_matrix<T> fisher_information(const inverse_gamma<T>& d, parametrization::standard = {}) {
     const T a = d.shape(), b = d.scale();
-    return detail::matrix_of<T>({{T(trigamma(a)), -1 / b}, {-1 / b, a / (b * b)}});
+    return detail::matrix_of<T>({{T(trigamma(a)), -1 / b}, {-1 / b, a / b / b}});
 }
 /// (log β − ψ(α) − log x, α/β − 1/x).
 template <real T>

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kldiv/core/log_gamma_bregman.hpp"
+#include "kldiv/core/summation.hpp"
 #include "kldiv/distributions/categorical.hpp"
 #include "kldiv/distributions/dirichlet.hpp"
 #include "kldiv/distributions/mv_normal.hpp"
@@ -67,11 +68,20 @@ parameter_vector<T> parameters(const dirichlet<T>& d) {
 }
 template <real T>
 dirichlet<T> with_parameters(const dirichlet<T>&, const parameter_vector<T>& t) { return dirichlet<T>(t); }
+/// Accuracy ≤ 1e-14 relative per entry, also where one αᵢ is nearly all of α₀ (the diagonal by
+/// trigamma_difference with α₀ − αᵢ summed from the other entries).
 template <real T>
 fisher_matrix<T> fisher_information(const dirichlet<T>& d, parametrization::standard = {}) {
     const auto k = static_cast<Eigen::Index>(d.size());
     fisher_matrix<T> f = fisher_matrix<T>::Constant(k, k, T(-trigamma(d.total())));
-    for (Eigen::Index i = 0; i < k; ++i) f(i, i) += T(trigamma(d.concentration()[static_cast<std::size_t>(i)]));
+    // Diagonal ψ′(αᵢ) − ψ′(α₀) as one positive quantity, α₀ − αᵢ summed from the other entries
+    // (a prefix and a suffix sum: no cancellation when αᵢ is nearly all of α₀).
+    const auto& alpha = d.concentration();
+    const std::vector<double> others = detail::sums_of_others(std::span<const T>(alpha));
+    for (std::size_t i = 0; i < alpha.size(); ++i) {
+        const auto ii = static_cast<Eigen::Index>(i);
+        f(ii, ii) = T(trigamma_difference(alpha[i], others[i]));
+    }
     return f;
 }
 /// The score at a point x of the simplex (K entries): ψ(α₀) − ψ(αᵢ) + log xᵢ.
