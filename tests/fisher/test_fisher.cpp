@@ -3,6 +3,7 @@
 // parametrization tags by the chain rule, natural gradients and the empirical Fisher.
 #include <Eigen/Dense>
 #include <cmath>
+#include <numbers>
 #include <random>
 #include <vector>
 
@@ -254,4 +255,24 @@ TEST_CASE("inverse_gamma, logistic, student_t, continuous_bernoulli, von_mises: 
     // I_νν against mpmath quadrature of E[(∂ν log p)²] at ν = 4 (tests/data/gen_new_families.py).
     CHECK(kldiv::fisher_information(kldiv::student_t<double>(4.0, 0.0, 1.0))(0, 0) ==
           Approx(6.501220544140750017760671e-3).epsilon(1e-13));
+}
+
+TEST_CASE("scores at the edges of the support: x/scale is never formed where it over- or underflows",
+          "[fisher][score][edges]") {
+    const auto close = [](double value, double expected) {
+        INFO(value << " vs " << expected);
+        CHECK(std::fabs(value - expected) <= 1e-13 * std::fabs(expected));
+    };
+    const double ln2 = std::numbers::ln2, ln10 = std::numbers::ln10;
+    // χ²(3) at the smallest subnormal x = 2⁻¹⁰⁷⁴: ½(log(x/2) − ψ(3/2)), ψ(3/2) = 2 − γ − 2·ln 2
+    // (x/2 rounds to 0: the score was −inf).
+    const double psi_three_halves = 2 - std::numbers::egamma - 2 * ln2;
+    close(kldiv::score(kldiv::chi_squared<double>(3), 4.9406564584124654e-324)[0], 0.5 * (-1075 * ln2 - psi_three_halves));
+    // Weibull(λ = 1e-200, k = 1e-3) at x = 1e200: log(x/λ) = 400·ln 10 (x/λ overflowed: NaN).
+    const double l = 400 * ln10, z = std::exp(1e-3 * l);
+    const auto w = kldiv::score(kldiv::weibull<double>(1e-200, 1e-3), 1e200);
+    close(w[0], 1e-3 / 1e-200 * (z - 1));
+    close(w[1], 1e3 + (1 - z) * l);
+    // Pareto(scale 1e-300, α = 2) at x = 1e300: 1/α − log(x/scale) = ½ − 600·ln 10 (was −inf).
+    close(kldiv::score(kldiv::pareto<double>(1e-300, 2), 1e300)[0], 0.5 - 600 * ln10);
 }

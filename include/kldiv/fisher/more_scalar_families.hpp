@@ -6,6 +6,7 @@
 #include <numbers>
 
 #include "kldiv/core/log_gamma_bregman.hpp"
+#include "kldiv/core/log_ratio.hpp"
 #include "kldiv/distributions/chi.hpp"
 #include "kldiv/distributions/chi_squared.hpp"
 #include "kldiv/distributions/continuous_bernoulli.hpp"
@@ -33,7 +34,8 @@ fisher_matrix<T> fisher_information(const chi_squared<T>& d, parametrization::st
 /// ∂/∂k log p(x) = ½(log(x/2) − ψ(k/2)).
 template <real T>
 parameter_vector<T> score(const chi_squared<T>& d, T x) {
-    return detail::vector_of<T>({static_cast<T>(0.5 * (std::log(x / 2.0) - digamma(d.dof() / 2.0)))});
+    // log_ratio: x/2 underflows to 0 for the smallest subnormal x, whose log is finite.
+    return detail::vector_of<T>({static_cast<T>(0.5 * (log_ratio(static_cast<double>(x), 2.0) - digamma(d.dof() / 2.0)))});
 }
 
 // ---- chi (dof): F = ψ'(k/2)/4, as for χ² (x ↦ x² loses no information) ----
@@ -75,7 +77,7 @@ fisher_matrix<T> fisher_information(const weibull<T>& d, parametrization::standa
 template <real T>
 parameter_vector<T> score(const weibull<T>& d, T x) {
     const T lambda = d.scale(), k = d.concentration();
-    const T log_ratio_x = std::log(x / lambda), z = std::exp(k * log_ratio_x);
+    const T log_ratio_x = log_ratio(x, lambda), z = std::exp(k * log_ratio_x);  // x/λ may over- or underflow
     return detail::vector_of<T>({k / lambda * (z - 1), 1 / k + (1 - z) * log_ratio_x});
 }
 

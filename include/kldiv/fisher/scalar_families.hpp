@@ -6,6 +6,7 @@
 #include <numbers>
 
 #include "kldiv/core/log_gamma_bregman.hpp"
+#include "kldiv/core/log_ratio.hpp"
 #include "kldiv/distributions/bernoulli.hpp"
 #include "kldiv/distributions/beta.hpp"
 #include "kldiv/distributions/binomial.hpp"
@@ -210,7 +211,7 @@ fisher_matrix<T> fisher_information(const pareto<T>& d, parametrization::standar
 }
 template <real T>
 parameter_vector<T> score(const pareto<T>& d, T x) {
-    return detail::vector_of<T>({1 / d.alpha() - std::log(x / d.scale())});
+    return detail::vector_of<T>({1 / d.alpha() - log_ratio(x, d.scale())});  // x/scale may overflow
 }
 
 // ---- bernoulli (p): F = 1/(p(1 − p)); in logits: p(1 − p) ----
