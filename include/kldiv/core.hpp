@@ -13,6 +13,7 @@
 #include "kldiv/core/log_ratio.hpp"
 #include "kldiv/core/logsumexp.hpp"
 #include "kldiv/core/modified_bessel.hpp"
+#include "kldiv/core/real_vector.hpp"
 #include "kldiv/core/running_stats.hpp"
 #include "kldiv/core/summation.hpp"
 #include "kldiv/core/xlogy.hpp"

@@ -13,7 +13,7 @@
 
 #include "kldiv/core/log1pmx.hpp"
 #include "kldiv/core/summation.hpp"
-#include "kldiv/discrete/vector_input.hpp"
+#include "kldiv/core/real_vector.hpp"
 #include "kldiv/distributions/distribution.hpp"
 #include "kldiv/distributions/normal.hpp"
 #include "kldiv/random/normal.hpp"

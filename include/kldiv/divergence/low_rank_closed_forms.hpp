@@ -12,7 +12,7 @@
 
 #include "kldiv/core/log1pmx.hpp"
 #include "kldiv/core/summation.hpp"
-#include "kldiv/discrete/vector_input.hpp"
+#include "kldiv/core/real_vector.hpp"
 #include "kldiv/divergence/closed_form.hpp"
 #include "kldiv/distributions/low_rank_mv_normal.hpp"
 #include "kldiv/distributions/mv_normal.hpp"

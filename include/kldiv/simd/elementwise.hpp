@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "kldiv/core/error.hpp"
+#include "kldiv/core/real_vector.hpp"
 #include "kldiv/simd/detail/exp_residuals.hpp"
 #include "kldiv/simd/detail/lanes.hpp"
 #include "kldiv/simd/detail/log_elements.hpp"
@@ -30,9 +31,7 @@ struct exp_log_body {
 
 template <bool Log, class T>
 void exp_log_array(const char* function, std::span<const T> in, std::span<T> out) {
-    if (in.size() != out.size())
-        kldiv::detail::fail(function, "input and output sizes differ (" + std::to_string(in.size()) + " and " +
-                                          std::to_string(out.size()) + ")");
+    kldiv::detail::require_same_size(function, in.size(), out.size());
     dispatch<exp_log_body<Log>>(in.data(), out.data(), in.size());
 }
 
@@ -112,9 +111,7 @@ struct log1pmx_array_body {
 
 template <bool Reverse, class T>
 void residual_array(const char* function, std::span<const T> in, std::span<T> out) {
-    if (in.size() != out.size())
-        kldiv::detail::fail(function, "input and output sizes differ (" + std::to_string(in.size()) + " and " +
-                                          std::to_string(out.size()) + ")");
+    kldiv::detail::require_same_size(function, in.size(), out.size());
 #if defined(KLDIV_HAVE_FLOAT_LANES)
     if constexpr (std::is_same_v<T, float>) {
         dispatch_lanes<float_lanes_array_body<Reverse>>(in.data(), out.data(), in.size());
@@ -149,9 +146,7 @@ requires(std::is_same_v<T, float> || std::is_same_v<T, double>) void log(std::sp
 /// Throws kldiv::domain_error if the sizes differ.
 template <class T>
 requires(std::is_same_v<T, float> || std::is_same_v<T, double>) void log1pmx(std::span<const T> in, std::span<T> out) {
-    if (in.size() != out.size())
-        kldiv::detail::fail("simd::log1pmx", "input and output sizes differ (" + std::to_string(in.size()) + " and " +
-                                                 std::to_string(out.size()) + ")");
+    kldiv::detail::require_same_size("simd::log1pmx", in.size(), out.size());
     detail::dispatch<detail::log1pmx_array_body>(in.data(), out.data(), in.size());
 }
 
