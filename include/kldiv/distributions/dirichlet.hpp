@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "kldiv/core/log_gamma_bregman.hpp"
+#include "kldiv/core/log_gamma.hpp"
 #include "kldiv/core/log_ratio.hpp"
 #include "kldiv/core/summation.hpp"
 #include "kldiv/core/real_vector.hpp"

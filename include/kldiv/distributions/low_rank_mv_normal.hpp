@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 
+#include "kldiv/core/constants.hpp"
 #include "kldiv/core/real_vector.hpp"
 #include "kldiv/distributions/distribution.hpp"
 #include "kldiv/distributions/mv_normal.hpp"

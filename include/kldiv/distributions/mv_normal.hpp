@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 
+#include "kldiv/core/constants.hpp"
 #include "kldiv/core/log1pmx.hpp"
 #include "kldiv/core/summation.hpp"
 #include "kldiv/core/real_vector.hpp"

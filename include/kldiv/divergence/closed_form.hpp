@@ -8,6 +8,7 @@
 #include <numbers>
 #include <type_traits>
 
+#include "kldiv/core/constants.hpp"
 #include "kldiv/core/expm1mx.hpp"
 #include "kldiv/core/log_ratio.hpp"
 #include "kldiv/divergence/float_closed_forms.hpp"

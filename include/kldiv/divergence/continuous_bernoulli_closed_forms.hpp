@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "kldiv/core/constants.hpp"
 #include "kldiv/divergence/closed_form.hpp"
 #include "kldiv/distributions/beta.hpp"
 #include "kldiv/distributions/continuous_bernoulli.hpp"

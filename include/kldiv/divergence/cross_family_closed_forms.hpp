@@ -7,7 +7,7 @@
 #include <limits>
 #include <numbers>
 
-#include "kldiv/core/log_gamma_bregman.hpp"
+#include "kldiv/core/log_gamma.hpp"
 #include "kldiv/core/log_ratio.hpp"
 #include "kldiv/core/summation.hpp"
 #include "kldiv/divergence/closed_form.hpp"

@@ -8,7 +8,7 @@
 
 #include "kldiv/core/detail/error_free.hpp"
 #include "kldiv/core/expm1mx.hpp"
-#include "kldiv/core/log_gamma_bregman.hpp"
+#include "kldiv/core/log_gamma.hpp"
 #include "kldiv/core/log1pmx.hpp"
 #include "kldiv/core/log_ratio.hpp"
 #include "kldiv/divergence/closed_form.hpp"

@@ -8,7 +8,7 @@
 #include <numbers>
 
 #include "kldiv/core/expm1mx.hpp"
-#include "kldiv/core/log_gamma_bregman.hpp"
+#include "kldiv/core/log_gamma.hpp"
 #include "kldiv/core/log_ratio.hpp"
 #include "kldiv/divergence/closed_form.hpp"
 #include "kldiv/divergence/float_closed_forms.hpp"
