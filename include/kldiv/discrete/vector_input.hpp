@@ -42,7 +42,7 @@ double check_distribution(std::string_view function, std::string_view name, std:
     if (v.empty()) fail(function, std::string(name) + " is empty: a distribution needs at least one outcome");
     double total = 0, excess = 0;
     bool all_valid = true;
-    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+    if constexpr (simd_real<T>) {
         const compensated_sum<double> sum = simd::distribution_sum(v.data(), v.size(), all_valid);
         total = sum.value();
         excess = sum.value_minus(1.0);

@@ -10,6 +10,7 @@
 #include <string>
 #include <type_traits>
 
+#include "kldiv/core/concepts.hpp"
 #include "kldiv/core/error.hpp"
 #include "kldiv/core/real_vector.hpp"
 #include "kldiv/simd/detail/exp_residuals.hpp"
@@ -128,7 +129,7 @@ void residual_array(const char* function, std::span<const T> in, std::span<T> ou
 /// std::exp: NaN → NaN, +inf and x > log(max) → +inf, −inf and x < log(denorm_min/2) → 0.
 /// Throws kldiv::domain_error if the sizes differ.
 template <class T>
-requires(std::is_same_v<T, float> || std::is_same_v<T, double>) void exp(std::span<const T> in, std::span<T> out) {
+requires(simd_real<T>) void exp(std::span<const T> in, std::span<T> out) {
     detail::exp_log_array<false>("simd::exp", in, out);
 }
 
@@ -136,7 +137,7 @@ requires(std::is_same_v<T, float> || std::is_same_v<T, double>) void exp(std::sp
 /// ≤ 1 ulp for every positive input, subnormals included. Special values as std::log:
 /// 0 → −inf, +inf → +inf, negative or NaN → NaN. Throws kldiv::domain_error if the sizes differ.
 template <class T>
-requires(std::is_same_v<T, float> || std::is_same_v<T, double>) void log(std::span<const T> in, std::span<T> out) {
+requires(simd_real<T>) void log(std::span<const T> in, std::span<T> out) {
     detail::exp_log_array<true>("simd::log", in, out);
 }
 
@@ -145,7 +146,7 @@ requires(std::is_same_v<T, float> || std::is_same_v<T, double>) void log(std::sp
 /// identical special values to kldiv::log1pmx (−1 and +inf → −inf, x < −1 or NaN → NaN).
 /// Throws kldiv::domain_error if the sizes differ.
 template <class T>
-requires(std::is_same_v<T, float> || std::is_same_v<T, double>) void log1pmx(std::span<const T> in, std::span<T> out) {
+requires(simd_real<T>) void log1pmx(std::span<const T> in, std::span<T> out) {
     kldiv::detail::require_same_size("simd::log1pmx", in.size(), out.size());
     detail::dispatch<detail::log1pmx_array_body>(in.data(), out.data(), in.size());
 }
