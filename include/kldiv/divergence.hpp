@@ -3,15 +3,9 @@
 // Monte Carlo options are given.
 #pragma once
 
-#include "kldiv/divergence/chi_weibull_closed_forms.hpp"
-#include "kldiv/divergence/closed_form.hpp"
-#include "kldiv/divergence/composite_closed_forms.hpp"
-#include "kldiv/divergence/continuous_bernoulli_closed_forms.hpp"
-#include "kldiv/divergence/cross_family_closed_forms.hpp"
-#include "kldiv/divergence/discrete_closed_form.hpp"
-#include "kldiv/divergence/gamma_beta_closed_forms.hpp"
-#include "kldiv/divergence/inverse_gamma_closed_form.hpp"
-#include "kldiv/divergence/low_rank_closed_forms.hpp"
+#include "kldiv/divergence/cross_family.hpp"
+#include "kldiv/divergence/float_closed_forms.hpp"
+#include "kldiv/divergence/kl_divergence.hpp"
 #include "kldiv/divergence/monte_carlo.hpp"
-#include "kldiv/divergence/more_closed_forms.hpp"
-#include "kldiv/divergence/von_mises_closed_form.hpp"
+#include "kldiv/divergence/same_family.hpp"
+#include "kldiv/divergence/support_mismatch.hpp"

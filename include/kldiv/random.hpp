@@ -3,5 +3,6 @@
 #pragma once
 
 #include "kldiv/random/engine.hpp"
+#include "kldiv/random/gamma.hpp"
 #include "kldiv/random/normal.hpp"
 #include "kldiv/random/uniform.hpp"

@@ -4,7 +4,7 @@
 #include <random>
 #include <vector>
 
-#include "kldiv/core/log_gamma_bregman.hpp"
+#include "kldiv/core/log_gamma.hpp"
 #include "kldiv/core/logsumexp.hpp"
 #include "kldiv/core/xlogy.hpp"
 #include "support/catch.hpp"

@@ -183,7 +183,7 @@ inline double rlogr_residual_dispatch(double l) noexcept {
 /// (x > 709.78 in double, 88.72 in float), φ(−inf) = +inf, φ(NaN) = NaN. Never negative.
 template <real T>
 inline T expm1mx(T x) noexcept {
-    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>)
+    if constexpr (simd_real<T>)
         return static_cast<T>(detail::expm1mx_dispatch(static_cast<double>(x)));
     else
         return detail::expm1mx_impl<T>(x);
@@ -197,7 +197,7 @@ inline T expm1mx(T x) noexcept {
 /// (l > 703.2 in double), ρ(NaN) = NaN.
 template <real T>
 inline T rlogr_residual(T l) noexcept {
-    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>)
+    if constexpr (simd_real<T>)
         return static_cast<T>(detail::rlogr_residual_dispatch(static_cast<double>(l)));
     else
         return detail::rlogr_residual_impl<T>(l);

@@ -106,7 +106,7 @@ inline double log1pmx_dispatch(double x) noexcept {
 /// Special values: log1pmx(−1) = −inf, log1pmx(+inf) = −inf, x < −1 or NaN gives NaN.
 template <real T>
 inline T log1pmx(T x) noexcept {
-    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>)
+    if constexpr (simd_real<T>)
         return static_cast<T>(detail::log1pmx_dispatch(static_cast<double>(x)));
     else
         return detail::log1pmx_impl<T>(x);

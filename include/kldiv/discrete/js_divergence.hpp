@@ -9,6 +9,7 @@
 #include <string>
 #include <type_traits>
 
+#include "kldiv/core/concepts.hpp"
 #include "kldiv/core/expm1mx.hpp"
 #include "kldiv/core/summation.hpp"
 #include "kldiv/discrete/logits.hpp"
@@ -188,7 +189,7 @@ void js_rows(std::span<const T> p_logits, std::span<const T> q_logits, std::size
     const A scale = gradient_scale<A>(options, rows, unit);
     zero_masked_gradient_rows(options, rows, vocabulary, gradients);
 #if defined(KLDIV_HAVE_FLOAT_LANES)
-    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+    if constexpr (simd_real<T>) {
         if (gradients.p_logits.empty() && gradients.q_logits.empty()) {
             // The lane kernel (simd/js_kernel.hpp); rows it declines take the scalar path below.
             const simd::detail::js_row_constants constants{

@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "kldiv/core/concepts.hpp"
 #include "kldiv/core/detail/chunked.hpp"
 #include "kldiv/core/detail/error_free.hpp"
 #include "kldiv/core/execution.hpp"
@@ -113,7 +114,7 @@ namespace unchecked {
 /// run simd::cross_entropy_kernel, long double a compensated scalar loop.
 template <real T>
 [[nodiscard]] accumulator_t<T> entropy_nats(std::span<const T> p) noexcept {
-    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>)
+    if constexpr (simd_real<T>)
         return simd::cross_entropy_kernel(p.data(), p.data(), p.size());
     using A = accumulator_t<T>;
     compensated_sum<A> total;
@@ -124,7 +125,7 @@ template <real T>
 /// H(p, q) = −Σ pᵢ log qᵢ; +inf where pᵢ > 0 = qᵢ.
 template <real T>
 [[nodiscard]] accumulator_t<T> cross_entropy_nats(std::span<const T> p, std::span<const T> q) noexcept {
-    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>)
+    if constexpr (simd_real<T>)
         return simd::cross_entropy_kernel(p.data(), q.data(), p.size());
     using A = accumulator_t<T>;
     compensated_sum<A> total;
@@ -143,7 +144,7 @@ template <real T>
 /// cost digits, and the shift is applied term by term instead (kl_divergence_shifted_nats).
 template <real T>
 [[nodiscard]] accumulator_t<T> kl_divergence_nats(std::span<const T> p, std::span<const T> q) noexcept {
-    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>)
+    if constexpr (simd_real<T>)
         return detail::kl_from_sums(simd::discrete_kl_kernel(p.data(), q.data(), p.size()), p, q);
     else
         return detail::kl_divergence_shifted_nats(p, q);
@@ -226,7 +227,7 @@ template <real_vector P, real_vector Q>
     const auto qs = as_span(q);
     detail::check_same_size("kl_divergence", ps.size(), qs.size());
     using T = vector_value_t<P>;
-    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+    if constexpr (simd_real<T>) {
         // Validation rides on the kernel's pass: it flags any entry that is not +0 or a positive
         // normal number and returns Σp and Σq. Only when something is off (or merely subnormal)
         // do the full checks run, which throw with the offending index and value.
@@ -260,7 +261,7 @@ namespace detail {
 /// check_distribution, which throws with the offending index.
 template <real T, execution_policy E>
 [[nodiscard]] bool distribution_looks_valid(const E& policy, std::span<const T> v, double& excess) {
-    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+    if constexpr (simd_real<T>) {
         if (v.empty()) return false;
         compensated_sum<double> total;
         bool all_valid = true;
@@ -346,7 +347,7 @@ template <execution_policy E, real_vector P>
 [[nodiscard]] vector_value_t<P> entropy(const E& policy, const P& p, information_unit unit = nats) {
     using T = vector_value_t<P>;
     const auto ps = as_span(p);
-    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+    if constexpr (simd_real<T>) {
         const double excess = detail::check_distribution(policy, "entropy", "p", ps);
         return static_cast<T>(unit.from_nats(
             detail::normalised_cross_entropy(detail::cross_entropy_chunked(policy, ps, ps), excess, excess)));
@@ -364,7 +365,7 @@ template <execution_policy E, real_vector P, real_vector Q>
     using T = vector_value_t<P>;
     const auto ps = as_span(p);
     const auto qs = as_span(q);
-    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+    if constexpr (simd_real<T>) {
         detail::check_same_size("cross_entropy", ps.size(), qs.size());
         const double p_excess = detail::check_distribution(policy, "cross_entropy", "p", ps);
         const double q_excess = detail::check_distribution(policy, "cross_entropy", "q", qs);
@@ -388,7 +389,7 @@ template <execution_policy E, real_vector P, real_vector Q>
     using T = vector_value_t<P>;
     const auto ps = as_span(p);
     const auto qs = as_span(q);
-    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+    if constexpr (simd_real<T>) {
         detail::check_same_size("kl_divergence", ps.size(), qs.size());
         if (ps.empty()) detail::check_distribution("kl_divergence", "p", ps);  // throws: empty
         const simd::discrete_kl_sums sums = detail::kl_sums_chunked(policy, ps, qs);

@@ -1,5 +1,6 @@
-// How discrete functions accept vectors: any contiguous container of reals (std::span,
-// std::vector, std::array, Eigen vectors and maps), and how they validate distributions.
+// How discrete functions validate probability vectors. The vector input itself (real_vector,
+// as_span, check_same_size) is core/real_vector.hpp, included here for the code that still
+// includes this header for it.
 #pragma once
 
 #include <algorithm>
@@ -10,34 +11,14 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
-#include <utility>
 
 #include "kldiv/core/concepts.hpp"
 #include "kldiv/core/error.hpp"
+#include "kldiv/core/real_vector.hpp"
 #include "kldiv/core/summation.hpp"
 #include "kldiv/simd/probability_kernel.hpp"
 
 namespace kldiv {
-
-/// A contiguous sequence of reals: has data() pointing at its elements and size().
-/// (std::span, std::vector, std::array, Eigen::Vector/Array/Map with unit inner stride.)
-template <class R>
-concept real_vector = requires(const R& r) {
-    {r.data()};
-    {r.size()};
-    requires std::is_pointer_v<decltype(r.data())>;
-    requires real<std::remove_cv_t<std::remove_pointer_t<decltype(r.data())>>>;
-};
-
-/// The element type of a real_vector.
-template <real_vector R>
-using vector_value_t = std::remove_cv_t<std::remove_pointer_t<decltype(std::declval<const R&>().data())>>;
-
-/// A read-only span over any real_vector.
-template <real_vector R>
-[[nodiscard]] std::span<const vector_value_t<R>> as_span(const R& r) noexcept {
-    return {r.data(), static_cast<std::size_t>(r.size())};
-}
 
 /// How far Σpᵢ may be from 1 for a vector of n entries of type T to count as a distribution:
 /// √ε_T · max(1, √n / 32). That is 1.5e-8 for double and 3.5e-4 for float up to n = 1024,
@@ -61,7 +42,7 @@ double check_distribution(std::string_view function, std::string_view name, std:
     if (v.empty()) fail(function, std::string(name) + " is empty: a distribution needs at least one outcome");
     double total = 0, excess = 0;
     bool all_valid = true;
-    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+    if constexpr (simd_real<T>) {
         const compensated_sum<double> sum = simd::distribution_sum(v.data(), v.size(), all_valid);
         total = sum.value();
         excess = sum.value_minus(1.0);
@@ -89,13 +70,6 @@ double check_distribution(std::string_view function, std::string_view name, std:
                  "; kldiv never normalises silently)",
              total);
     return excess;
-}
-
-/// Throws unless both vectors have the same, non-zero size.
-inline void check_same_size(std::string_view function, std::size_t p_size, std::size_t q_size) {
-    if (p_size != q_size)
-        fail(function, "p and q have different sizes (" + std::to_string(p_size) + " and " + std::to_string(q_size) +
-                           "); kldiv never broadcasts the outcome axis");
 }
 
 }  // namespace detail

@@ -9,7 +9,7 @@
 #include <random>
 
 #include "kldiv/core/log1pmx.hpp"
-#include "kldiv/core/log_gamma_bregman.hpp"
+#include "kldiv/core/log_gamma.hpp"
 #include "kldiv/distributions/count_asymptotics.hpp"
 #include "kldiv/distributions/distribution.hpp"
 #include "kldiv/distributions/gamma.hpp"
@@ -40,44 +40,6 @@ private:
 };
 
 namespace detail {
-/// log B(a, b) = lnΓ(a) + lnΓ(b) − lnΓ(a + b) without the cancellation of large lnΓ values
-/// (a ≥ b below): both ≥ 16, Stirling-remainder form ½log 2π + ½log(s/ab) − a·log1p(b/a)
-/// − b·log1p(a/b) + μ(a) + μ(b) − μ(s) (s = a + b, μ the Stirling remainder); only a ≥ 16,
-/// lnΓ(b) − bψ(a) − B(a + b, a) with B the Bregman divergence of lnΓ (lgamma(1e300 + 2) −
-/// lgamma(1e300) would be 0); else directly.
-inline double log_beta_function(double a, double b) noexcept {
-    if (a < b) std::swap(a, b);
-    if (b >= 16) {
-        const double s = a + b;
-        return 0.5 * (std::log(2 * std::numbers::pi) + std::log(s) - std::log(a) - std::log(b)) - a * std::log1p(b / a) -
-               b * std::log1p(a / b) + stirling_remainder(a) + stirling_remainder(b) - stirling_remainder(s);
-    }
-    if (a >= 16) return std::lgamma(b) - b * digamma(a) - log_gamma_bregman_step(a, b);
-    return std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b);
-}
-
-/// ψ(a + b) − ψ(a) for a, b > 0: for b ≤ a as [B(a + b, a) + B(a, a + b)]/b (each Bregman
-/// divergence accurate to its size, so b ≪ a keeps its digits); for b > a the digammas are far
-/// apart and their difference does not cancel.
-inline double digamma_step(double a, double b) noexcept {
-    // ψ(x) = ψ(x + 1) − 1/x: for a < 1 the pole part b/(a(a + b)) apart (no 1/a² or 1/a overflow)
-    if (a < 1) return (b / a) / (a + b) + digamma_step(a + 1, b);
-    if (b > a) return digamma(a + b) - digamma(a);
-    if (b <= 1e-8 * a) {
-        // b·ψ′(a) + b²/2·ψ″(a) (next term (b/a)² smaller: below 1e-16), where the Bregman
-        // divergences, of size b²/a, would underflow (a = 1e300, b = 2). ψ″ to a few digits
-        // suffices: shifted to x ≥ 16, then −1/x² − 1/x³ − 1/(2x⁴).
-        double x = a, second = 0;
-        while (x < 16) {
-            second -= 2 / (x * x * x);
-            x += 1;
-        }
-        second += -1 / (x * x) - 1 / (x * x * x) - 0.5 / (x * x * x * x);
-        return b * trigamma(a) + 0.5 * b * b * second;
-    }
-    return (log_gamma_bregman_step(a, b) + log_gamma_bregman_step(a + b, -b)) / b;
-}
-
 /// δ(x) = log x − 1/(2x) − ψ(x) = Σ B₂ₖ/(2k·x²ᵏ) for x ≥ 16 (to x⁻¹²; first omitted term
 /// < 1e-17 relative at 16).
 inline double digamma_remainder(double x) noexcept {

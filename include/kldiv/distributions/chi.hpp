@@ -8,7 +8,7 @@
 #include <random>
 
 #include "kldiv/core/expm1mx.hpp"
-#include "kldiv/core/log_gamma_bregman.hpp"
+#include "kldiv/core/log_gamma.hpp"
 #include "kldiv/distributions/distribution.hpp"
 #include "kldiv/distributions/gamma.hpp"
 

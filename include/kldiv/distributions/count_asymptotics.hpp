@@ -11,7 +11,7 @@
 #include <numbers>
 
 #include "kldiv/core/expm1mx.hpp"
-#include "kldiv/core/log_gamma_bregman.hpp"
+#include "kldiv/core/log_gamma.hpp"
 #include "kldiv/core/log_ratio.hpp"
 #include "kldiv/core/summation.hpp"
 

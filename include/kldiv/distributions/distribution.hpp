@@ -12,6 +12,7 @@
 
 #include "kldiv/core/concepts.hpp"
 #include "kldiv/core/error.hpp"
+#include "kldiv/core/real_vector.hpp"
 
 namespace kldiv {
 
@@ -138,12 +139,6 @@ void require_finite(const char* family, const char* name, T v) {
 template <class T>
 void require_positive(const char* family, const char* name, T v) {
     if (!(v > T(0)) || !std::isfinite(v)) fail(family, std::string(name) + " must be positive and finite", v);
-}
-
-/// Checks the sizes of a batched call: out must hold one value per input.
-inline void require_same_size(const char* function, std::size_t in, std::size_t out) {
-    if (in != out)
-        fail(function, "input and output sizes differ (" + std::to_string(in) + " and " + std::to_string(out) + ")");
 }
 
 /// (x − y)/s for finite x, y and s > 0 without overflow in x − y (which reaches 2·DBL_MAX):

@@ -8,11 +8,10 @@
 #include <random>
 
 #include "kldiv/core/expm1mx.hpp"
-#include "kldiv/core/log_gamma_bregman.hpp"
+#include "kldiv/core/log_gamma.hpp"
 #include "kldiv/distributions/count_asymptotics.hpp"
 #include "kldiv/distributions/distribution.hpp"
-#include "kldiv/random/normal.hpp"
-#include "kldiv/random/uniform.hpp"
+#include "kldiv/random/gamma.hpp"
 
 namespace kldiv {
 
@@ -71,38 +70,6 @@ template <real T>
                           detail::stirling_remainder(ad) - ad * expm1mx(l));
 }
 
-namespace detail {
-/// Marsaglia & Tsang (2000) for shape ≥ 1; shape < 1 by the boost X·U^(1/α).
-template <class Engine>
-double standard_gamma(double shape, Engine& engine) noexcept {
-    if (shape < 1) {
-        const double boosted = standard_gamma(shape + 1, engine);
-        return boosted * std::exp(std::log(uniform01_open(engine)) / shape);
-    }
-    const double d = shape - 1.0 / 3, c = 1 / std::sqrt(9 * d);
-    while (true) {
-        double x, v;
-        do {
-            x = standard_normal(engine);
-            v = 1 + c * x;
-        } while (v <= 0);
-        v = v * v * v;
-        const double u = uniform01_open(engine);
-        if (u < 1 - 0.0331 * (x * x) * (x * x)) return d * v;
-        if (std::log(u) < 0.5 * x * x + d * (1 - v + std::log(v))) return d * v;
-    }
-}
-/// log G for G ~ Gamma(shape, 1), finite even where G itself underflows (shape ≪ 1: the boost
-/// G = G₁·U^(1/shape) is taken in logs, log G₁ + log U/shape).
-template <class Engine>
-double log_standard_gamma(double shape, Engine& engine) noexcept {
-    if (shape < 1) {
-        const double boosted = standard_gamma(shape + 1, engine);
-        return std::log(boosted) + std::log(uniform01_open(engine)) / shape;
-    }
-    return std::log(standard_gamma(shape, engine));
-}
-}  // namespace detail
 
 /// G/rate with G ~ Gamma(shape, 1) (Marsaglia–Tsang, boosted below shape 1), in double; a draw
 /// beyond the positive finite numbers of T is returned as the nearest one (the smallest

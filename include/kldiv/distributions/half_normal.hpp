@@ -8,6 +8,7 @@
 #include <random>
 #include <span>
 
+#include "kldiv/core/constants.hpp"
 #include "kldiv/distributions/distribution.hpp"
 #include "kldiv/distributions/normal.hpp"
 

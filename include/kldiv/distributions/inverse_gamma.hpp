@@ -6,7 +6,7 @@
 #include <limits>
 #include <random>
 
-#include "kldiv/core/log_gamma_bregman.hpp"
+#include "kldiv/core/log_gamma.hpp"
 #include "kldiv/distributions/distribution.hpp"
 #include "kldiv/distributions/gamma.hpp"
 

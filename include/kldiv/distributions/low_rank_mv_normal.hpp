@@ -12,7 +12,8 @@
 #include <span>
 #include <string>
 
-#include "kldiv/discrete/vector_input.hpp"
+#include "kldiv/core/constants.hpp"
+#include "kldiv/core/real_vector.hpp"
 #include "kldiv/distributions/distribution.hpp"
 #include "kldiv/distributions/mv_normal.hpp"
 #include "kldiv/distributions/normal.hpp"

@@ -13,7 +13,8 @@
 #include "kldiv/core/logsumexp.hpp"
 #include "kldiv/core/running_stats.hpp"
 #include "kldiv/core/summation.hpp"
-#include "kldiv/discrete/vector_input.hpp"
+#include "kldiv/core/real_vector.hpp"
+#include "kldiv/discrete/vector_input.hpp"  // check_distribution for the weights
 #include "kldiv/distributions/distribution.hpp"
 #include "kldiv/random/uniform.hpp"
 

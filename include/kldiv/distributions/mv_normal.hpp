@@ -11,9 +11,10 @@
 #include <span>
 #include <string>
 
+#include "kldiv/core/constants.hpp"
 #include "kldiv/core/log1pmx.hpp"
 #include "kldiv/core/summation.hpp"
-#include "kldiv/discrete/vector_input.hpp"
+#include "kldiv/core/real_vector.hpp"
 #include "kldiv/distributions/distribution.hpp"
 #include "kldiv/distributions/normal.hpp"
 #include "kldiv/random/normal.hpp"
@@ -119,46 +120,6 @@ template <real T>
 template <real T>
 [[nodiscard]] const typename mv_normal<T>::matrix& covariance(const mv_normal<T>& d) noexcept {
     return d.covariance();
-}
-
-/// KL(N(μp, Σp)‖N(μq, Σq)) = ½[Σᵢ (λᵢ − log(1 + λᵢ)) + ‖Lq⁻¹(μp − μq)‖²], where λᵢ are the
-/// eigenvalues of S = Lq⁻¹(Σp − Σq)Lq⁻ᵀ (those of Σq⁻¹Σp, minus 1), Σq = LqLqᵀ. S is formed
-/// from the difference of the covariances by two triangular solves — no inverse, no
-/// determinant — so nearly equal covariances give a KL accurate to its own size, and each
-/// term λ − log1p(λ) = −log1pmx(λ) is non-negative. When some |λᵢ| > ½ (covariances not nearly
-/// equal) the KL is instead ½[‖Lq⁻¹Lp‖²_F − k + log det Σq − log det Σp + ‖Lq⁻¹(μp − μq)‖²] with
-/// the log-determinants from the Cholesky factors: an eigenvalue of Σq⁻¹Σp near 0 (cond(Σp) =
-/// 1e15) keeps its relative accuracy there. O(k³); fine to k = 1000.
-/// Accuracy: ≤ 1e-12·cond(Σq) relative in double. Throws kldiv::domain_error if the dimensions differ.
-template <real T>
-[[nodiscard]] T kl_divergence(const mv_normal<T>& p, const mv_normal<T>& q) {
-    detail::check_same_size("kl_divergence", static_cast<std::size_t>(p.dimension()),
-                            static_cast<std::size_t>(q.dimension()));
-    using matrix = typename mv_normal<T>::matrix;
-    using vector = typename mv_normal<T>::vector;
-    const auto lower = q.cholesky().matrixL();
-    matrix s = lower.solve(matrix(p.covariance() - q.covariance()));   // Lq⁻¹ D
-    s = lower.solve(matrix(s.transpose()));                              // Lq⁻¹ (Lq⁻¹ D)ᵀ = Lq⁻¹ D Lq⁻ᵀ
-    const Eigen::SelfAdjointEigenSolver<matrix> eigen(s, Eigen::EigenvaluesOnly);
-    compensated_sum<double> total;
-    const auto& lambda = eigen.eigenvalues();
-    if (lambda.size() > 0 && lambda.cwiseAbs().maxCoeff() <= T(0.5)) {
-        // Nearly equal covariances: λ − log1p(λ) per eigenvalue keeps a tiny KL's digits.
-        for (Eigen::Index i = 0; i < lambda.size(); ++i) total.add(-log1pmx(static_cast<double>(lambda[i])));
-    } else {
-        // Far apart: an eigenvalue of Σq⁻¹Σp near 0 would come out as 1 + λ with only an absolute
-        // accuracy; tr(Σq⁻¹Σp) − k + log det Σq − log det Σp instead, the trace as ‖Lq⁻¹Lp‖²_F and
-        // the log-determinants from the Cholesky diagonals (each accurate to its own size).
-        const matrix w = lower.solve(matrix(p.cholesky().matrixL()));
-        total.add(static_cast<double>(w.squaredNorm()));
-        total.add(-static_cast<double>(p.dimension()));
-        total.add(static_cast<double>(q.log_determinant()));
-        total.add(-static_cast<double>(p.log_determinant()));
-    }
-    const vector z = lower.solve(vector(p.mean() - q.mean()));
-    total.add(static_cast<double>(z.squaredNorm()));
-    const double kl = 0.5 * total.value();
-    return static_cast<T>(kl > 0 ? kl : 0.0);
 }
 
 }  // namespace kldiv

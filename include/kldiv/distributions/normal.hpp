@@ -7,6 +7,7 @@
 #include <random>
 #include <span>
 
+#include "kldiv/core/constants.hpp"
 #include "kldiv/distributions/distribution.hpp"
 #include "kldiv/random/normal.hpp"
 
@@ -34,11 +35,6 @@ private:
     T mean_;
     T stddev_;
 };
-
-namespace detail {
-template <class T>
-inline constexpr T half_log_two_pi = T(0.918938533204672741780329736405617640L);
-}
 
 /// log density at x: −½((x − μ)/σ)² − log σ − ½log 2π. ±inf and NaN x give −inf and NaN;
 /// x − μ is formed without overflow (normal(−1e308, 1e300) at 1e308 is finite).

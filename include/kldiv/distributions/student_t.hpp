@@ -7,7 +7,8 @@
 #include <numbers>
 #include <random>
 
-#include "kldiv/core/log_gamma_bregman.hpp"
+#include "kldiv/core/constants.hpp"
+#include "kldiv/core/log_gamma.hpp"
 #include "kldiv/distributions/chi.hpp"
 #include "kldiv/distributions/distribution.hpp"
 #include "kldiv/distributions/gamma.hpp"

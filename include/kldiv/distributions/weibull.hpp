@@ -7,7 +7,7 @@
 #include <numbers>
 #include <random>
 
-#include "kldiv/core/log_gamma_bregman.hpp"
+#include "kldiv/core/log_gamma.hpp"
 #include "kldiv/distributions/distribution.hpp"
 #include "kldiv/random/uniform.hpp"
 

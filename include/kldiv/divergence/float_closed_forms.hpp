@@ -6,7 +6,7 @@
 #include <concepts>
 
 #include "kldiv/core/concepts.hpp"
-#include "kldiv/divergence/support_rule.hpp"
+#include "kldiv/divergence/support_mismatch.hpp"
 #include "kldiv/distributions/bernoulli.hpp"
 #include "kldiv/distributions/beta.hpp"
 #include "kldiv/distributions/binomial.hpp"

@@ -17,7 +17,7 @@
 #include "kldiv/core/detail/error_free.hpp"
 #include "kldiv/core/log1pmx.hpp"
 #include "kldiv/core/running_stats.hpp"
-#include "kldiv/discrete/vector_input.hpp"
+#include "kldiv/core/real_vector.hpp"
 #include "kldiv/estimators/kl_estimates.hpp"
 
 namespace kldiv {

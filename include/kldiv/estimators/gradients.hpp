@@ -8,7 +8,7 @@
 
 #include "kldiv/core/error.hpp"
 #include "kldiv/core/expm1mx.hpp"
-#include "kldiv/discrete/vector_input.hpp"
+#include "kldiv/core/real_vector.hpp"
 #include "kldiv/estimators/kl_estimator.hpp"
 
 namespace kldiv {

@@ -16,7 +16,7 @@
 #include "kldiv/core/error.hpp"
 #include "kldiv/core/execution.hpp"
 #include "kldiv/core/running_stats.hpp"
-#include "kldiv/discrete/vector_input.hpp"
+#include "kldiv/core/real_vector.hpp"
 #include "kldiv/estimators/kl_estimator.hpp"
 #include "kldiv/simd/log_ratio_kernel.hpp"
 

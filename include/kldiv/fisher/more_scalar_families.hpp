@@ -5,7 +5,7 @@
 #include <cmath>
 #include <numbers>
 
-#include "kldiv/core/log_gamma_bregman.hpp"
+#include "kldiv/core/log_gamma.hpp"
 #include "kldiv/core/log_ratio.hpp"
 #include "kldiv/distributions/chi.hpp"
 #include "kldiv/distributions/chi_squared.hpp"

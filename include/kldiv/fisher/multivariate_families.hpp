@@ -7,7 +7,7 @@
 #include <span>
 #include <vector>
 
-#include "kldiv/core/log_gamma_bregman.hpp"
+#include "kldiv/core/log_gamma.hpp"
 #include "kldiv/core/summation.hpp"
 #include "kldiv/distributions/categorical.hpp"
 #include "kldiv/distributions/dirichlet.hpp"

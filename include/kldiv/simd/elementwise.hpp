@@ -10,7 +10,9 @@
 #include <string>
 #include <type_traits>
 
+#include "kldiv/core/concepts.hpp"
 #include "kldiv/core/error.hpp"
+#include "kldiv/core/real_vector.hpp"
 #include "kldiv/simd/detail/exp_residuals.hpp"
 #include "kldiv/simd/detail/lanes.hpp"
 #include "kldiv/simd/detail/log_elements.hpp"
@@ -30,9 +32,7 @@ struct exp_log_body {
 
 template <bool Log, class T>
 void exp_log_array(const char* function, std::span<const T> in, std::span<T> out) {
-    if (in.size() != out.size())
-        kldiv::detail::fail(function, "input and output sizes differ (" + std::to_string(in.size()) + " and " +
-                                          std::to_string(out.size()) + ")");
+    kldiv::detail::require_same_size(function, in.size(), out.size());
     dispatch<exp_log_body<Log>>(in.data(), out.data(), in.size());
 }
 
@@ -112,9 +112,7 @@ struct log1pmx_array_body {
 
 template <bool Reverse, class T>
 void residual_array(const char* function, std::span<const T> in, std::span<T> out) {
-    if (in.size() != out.size())
-        kldiv::detail::fail(function, "input and output sizes differ (" + std::to_string(in.size()) + " and " +
-                                          std::to_string(out.size()) + ")");
+    kldiv::detail::require_same_size(function, in.size(), out.size());
 #if defined(KLDIV_HAVE_FLOAT_LANES)
     if constexpr (std::is_same_v<T, float>) {
         dispatch_lanes<float_lanes_array_body<Reverse>>(in.data(), out.data(), in.size());
@@ -131,7 +129,7 @@ void residual_array(const char* function, std::span<const T> in, std::span<T> ou
 /// std::exp: NaN → NaN, +inf and x > log(max) → +inf, −inf and x < log(denorm_min/2) → 0.
 /// Throws kldiv::domain_error if the sizes differ.
 template <class T>
-requires(std::is_same_v<T, float> || std::is_same_v<T, double>) void exp(std::span<const T> in, std::span<T> out) {
+requires(simd_real<T>) void exp(std::span<const T> in, std::span<T> out) {
     detail::exp_log_array<false>("simd::exp", in, out);
 }
 
@@ -139,7 +137,7 @@ requires(std::is_same_v<T, float> || std::is_same_v<T, double>) void exp(std::sp
 /// ≤ 1 ulp for every positive input, subnormals included. Special values as std::log:
 /// 0 → −inf, +inf → +inf, negative or NaN → NaN. Throws kldiv::domain_error if the sizes differ.
 template <class T>
-requires(std::is_same_v<T, float> || std::is_same_v<T, double>) void log(std::span<const T> in, std::span<T> out) {
+requires(simd_real<T>) void log(std::span<const T> in, std::span<T> out) {
     detail::exp_log_array<true>("simd::log", in, out);
 }
 
@@ -148,10 +146,8 @@ requires(std::is_same_v<T, float> || std::is_same_v<T, double>) void log(std::sp
 /// identical special values to kldiv::log1pmx (−1 and +inf → −inf, x < −1 or NaN → NaN).
 /// Throws kldiv::domain_error if the sizes differ.
 template <class T>
-requires(std::is_same_v<T, float> || std::is_same_v<T, double>) void log1pmx(std::span<const T> in, std::span<T> out) {
-    if (in.size() != out.size())
-        kldiv::detail::fail("simd::log1pmx", "input and output sizes differ (" + std::to_string(in.size()) + " and " +
-                                                 std::to_string(out.size()) + ")");
+requires(simd_real<T>) void log1pmx(std::span<const T> in, std::span<T> out) {
+    kldiv::detail::require_same_size("simd::log1pmx", in.size(), out.size());
     detail::dispatch<detail::log1pmx_array_body>(in.data(), out.data(), in.size());
 }
 
