@@ -115,6 +115,8 @@ template <real T, std::uniform_random_bit_generator Engine>
             one_minus_f = one_minus_z / (1 + one_plus_z / r_minus_one);
             const double c = kappa_r_minus_one + kappa * one_minus_f;  // κ(r − f)
             const double u2 = uniform01_open(engine);
+            // An accept/reject decision, not a value: log(c/u2) in the plain form moves the boundary
+            // by an ulp at most (c/u2 stays far inside the format: u2 ≥ 2⁻⁵³, c ≤ κ(r + 1)).
             if (c * (2 - c) - u2 > 0 || std::log(c / u2) + 1 - c >= 0) break;
         }
         theta = 2 * std::asin(std::sqrt(std::min(1.0, 0.5 * one_minus_f)));
