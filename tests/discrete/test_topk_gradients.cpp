@@ -538,3 +538,175 @@ TEST_CASE("gradients at a temperature so small that 1/τ overflows: 0 stays 0, n
         CHECK(gq[i] == 0.0);
     }
 }
+
+namespace {
+
+/// Quad closed forms of KL(P‖Q)'s gradients at τ: ∂/∂bᵢ = (qᵢ − pᵢ)/τ, ∂/∂aᵢ = pᵢ(log pᵢ/qᵢ − KL)/τ.
+void q_kl_gradients(const std::vector<quad>& a, const std::vector<quad>& b, quad tau, std::vector<quad>& ga,
+                    std::vector<quad>& gb) {
+    const auto lp = q_log_softmax(a, tau), lq = q_log_softmax(b, tau);
+    const quad kl = q_kl(a, b, tau);
+    ga.assign(a.size(), 0);
+    gb.assign(a.size(), 0);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        gb[i] = expq(lp[i]) * expm1q(lq[i] - lp[i]) / tau;
+        ga[i] = expq(lp[i]) * (lp[i] - lq[i] - kl) / tau;
+    }
+}
+
+}  // namespace
+
+// Float rows through the lane kernel's gradient pass (three passes: range, sums, gradients):
+// every entry within 1e-6 relative of the quad closed form plus 1e-12 of the row's largest, the
+// value within 1e-6, on rows that are not a multiple of any lane block, at τ = 1 and τ ≠ 1, for
+// unrelated rows and rows 1e-3 apart, under every instruction set.
+TEST_CASE("KL gradients from the lane kernel: ragged rows, temperature, P ≈ Q, every ISA",
+          "[discrete][gradients][lanes]") {
+    const kldiv::test::isa_guard guard;
+    const std::size_t vocabulary = 1003, rows = 3;
+    for (const auto set : kldiv::test::available_isas()) {
+        kldiv::simd::limit_isa(set);
+        for (const double closeness : {0.0, 1e-3, 1e-6}) {
+            std::vector<float> p, q;
+            random_rows(p, q, rows * vocabulary, 2.0, closeness, 41);
+            for (const double tau : {1.0, 0.7, 2.0}) {
+                kldiv::row_options options;
+                options.temperature = tau;
+                std::vector<float> gp(p.size()), gq(q.size()), out(rows), plain(rows);
+                kldiv::kl_divergence_rows(std::span<const float>(p), std::span<const float>(q), vocabulary,
+                                          std::span<float>(out), options, kldiv::row_gradients<float>{gp, gq});
+                kldiv::kl_divergence_rows(std::span<const float>(p), std::span<const float>(q), vocabulary,
+                                          std::span<float>(plain), options);
+                for (std::size_t row = 0; row < rows; ++row) {
+                    const auto a = widen(p.data() + row * vocabulary, vocabulary);
+                    const auto b = widen(q.data() + row * vocabulary, vocabulary);
+                    std::vector<quad> ga, gb;
+                    q_kl_gradients(a, b, quad(tau), ga, gb);
+                    quad largest = 0;
+                    for (std::size_t i = 0; i < vocabulary; ++i) largest = fmaxq(largest, fmaxq(fabsq(ga[i]), fabsq(gb[i])));
+                    double worst_a = 0, worst_b = 0;
+                    for (std::size_t i = 0; i < vocabulary; ++i) {
+                        const std::size_t at = row * vocabulary + i;
+                        worst_a = std::max(worst_a, double(fabsq(quad(gp[at]) - ga[i]) / (fabsq(ga[i]) + 1e-12 * largest)));
+                        worst_b = std::max(worst_b, double(fabsq(quad(gq[at]) - gb[i]) / (fabsq(gb[i]) + 1e-12 * largest)));
+                    }
+                    INFO("isa " << static_cast<int>(set) << " closeness " << closeness << " tau " << tau << " row "
+                                << row << " worst a " << worst_a << " worst b " << worst_b);
+                    CHECK(rel(out[row], q_kl(a, b, quad(tau))) <= 1e-6);
+                    CHECK(std::fabs(out[row] - plain[row]) <= 2.5e-7 * plain[row]);  // the gradient-free call's, to an ulp
+                    CHECK(worst_b <= 1e-6);
+                    // pᵢ(log pᵢ/qᵢ − KL) subtracts KL from terms of its own size (as the scalar path).
+                    CHECK(worst_a <= (closeness > 0 ? 1e-4 : 1e-6));
+                }
+            }
+        }
+    }
+}
+
+namespace {
+
+/// Quad gradients of the coarsened KL over the buckets {i ∈ support} + tail, at τ:
+/// ∂/∂bᵢ = (qᵢ − pᵢ)/τ on the support, qᵢ(1 − P_T/Q_T)/τ in the tail; ∂/∂aᵢ = pᵢ(log(p̃/q̃) − KL)/τ
+/// of its bucket.
+quad q_coarse_gradients(const std::vector<quad>& a, const std::vector<quad>& b, quad tau,
+                        const std::vector<std::size_t>& support, std::vector<quad>& ga, std::vector<quad>& gb) {
+    const auto lp = q_log_softmax(a, tau), lq = q_log_softmax(b, tau);
+    const quad kl = q_coarse_kl(lp, lq, support);
+    std::vector<bool> kept(a.size(), false);
+    for (std::size_t i : support) kept[i] = true;
+    quad p_tail = 0, q_tail = 0;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (!kept[i]) {
+            p_tail += expq(lp[i]);
+            q_tail += expq(lq[i]);
+        }
+    ga.assign(a.size(), 0);
+    gb.assign(a.size(), 0);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const quad p = expq(lp[i]), q = expq(lq[i]);
+        if (kept[i]) {
+            gb[i] = p * expm1q(lq[i] - lp[i]) / tau;
+            ga[i] = p * (lp[i] - lq[i] - kl) / tau;
+        } else {
+            gb[i] = q * (1 - p_tail / q_tail) / tau;
+            ga[i] = p * (logq(p_tail / q_tail) - kl) / tau;
+        }
+    }
+    return kl;
+}
+
+std::vector<std::size_t> top_indices(const std::vector<quad>& a, const std::vector<quad>& b, std::size_t k,
+                                     kldiv::topk_support support) {
+    std::vector<std::size_t> order(a.size()), kept;
+    for (const auto* side : {&a, &b}) {
+        if ((side == &a && support == kldiv::topk_support::student) ||
+            (side == &b && support == kldiv::topk_support::teacher))
+            continue;
+        std::iota(order.begin(), order.end(), std::size_t(0));
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return (*side)[x] > (*side)[y]; });
+        kept.insert(kept.end(), order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k));
+    }
+    std::sort(kept.begin(), kept.end());
+    kept.erase(std::unique(kept.begin(), kept.end()), kept.end());
+    return kept;
+}
+
+}  // namespace
+
+// Float rows through the lanes (range, tail sums, support in double, gradient pass): value within
+// 1e-6 of the quad coarsened KL and never above the full KL, every gradient entry within 1e-6
+// relative plus 1e-12 of the row's largest; ragged rows, τ ≠ 1, rows 1e-3 apart, a confident
+// student (Q_T < P_T/2: the tail's Q mass summed apart), every support kind and ISA.
+TEST_CASE("top-k KL with its tail from the lane kernel: value and gradients vs quad, every ISA",
+          "[discrete][topk][lanes]") {
+    const kldiv::test::isa_guard guard;
+    const std::size_t vocabulary = 1003, rows = 2;
+    for (const auto set : kldiv::test::available_isas()) {
+        kldiv::simd::limit_isa(set);
+        for (const int kind : {0, 1, 2}) {  // unrelated rows, rows 1e-3 apart, a confident student
+            std::vector<float> p, q;
+            random_rows(p, q, rows * vocabulary, 2.0, kind == 1 ? 1e-3 : 0.0, 51);
+            if (kind == 2)  // q piles its mass on p's largest logits: Q_T ≪ P_T
+                for (std::size_t i = 0; i < p.size(); ++i) q[i] = p[i] > 2.5f ? 3.0f * p[i] : q[i] - 4.0f;
+            for (const double tau : {1.0, 1.5}) {
+                for (const std::size_t k : {std::size_t(1), std::size_t(8), std::size_t(64), vocabulary}) {
+                    for (const auto which : {kldiv::topk_support::teacher, kldiv::topk_support::student,
+                                             kldiv::topk_support::union_of_both}) {
+                        kldiv::row_options options;
+                        options.temperature = tau;
+                        std::vector<float> gp(p.size()), gq(q.size()), out(rows), value_only(rows), full(rows);
+                        kldiv::kl_divergence_topk_rows(std::span<const float>(p), std::span<const float>(q), vocabulary,
+                                                       k, which, std::span<float>(out), options,
+                                                       kldiv::row_gradients<float>{gp, gq});
+                        kldiv::kl_divergence_topk_rows(std::span<const float>(p), std::span<const float>(q), vocabulary,
+                                                       k, which, std::span<float>(value_only), options);
+                        kldiv::kl_divergence_rows(std::span<const float>(p), std::span<const float>(q), vocabulary,
+                                                  std::span<float>(full), options);
+                        for (std::size_t row = 0; row < rows; ++row) {
+                            const auto a = widen(p.data() + row * vocabulary, vocabulary);
+                            const auto b = widen(q.data() + row * vocabulary, vocabulary);
+                            std::vector<quad> ga, gb;
+                            const quad reference = q_coarse_gradients(a, b, quad(tau), top_indices(a, b, k, which), ga, gb);
+                            quad largest = 0;
+                            for (std::size_t i = 0; i < vocabulary; ++i)
+                                largest = fmaxq(largest, fmaxq(fabsq(ga[i]), fabsq(gb[i])));
+                            double worst = 0;
+                            for (std::size_t i = 0; i < vocabulary; ++i) {
+                                const std::size_t at = row * vocabulary + i;
+                                worst = std::max(worst, double(fabsq(quad(gp[at]) - ga[i]) / (fabsq(ga[i]) + 1e-12 * largest)));
+                                worst = std::max(worst, double(fabsq(quad(gq[at]) - gb[i]) / (fabsq(gb[i]) + 1e-12 * largest)));
+                            }
+                            INFO("isa " << static_cast<int>(set) << " kind " << kind << " tau " << tau << " k " << k
+                                        << " support " << static_cast<int>(which) << " row " << row << " worst " << worst);
+                            CHECK(out[row] >= 0);
+                            CHECK(std::fabs(out[row] - value_only[row]) <= 2.5e-7 * value_only[row]);  // tiers differ by an ulp
+                            CHECK(out[row] <= full[row] * (1 + 1e-6));
+                            CHECK(rel(out[row], reference) <= 1e-6);
+                            CHECK(worst <= (kind == 1 ? 1e-4 : 1e-6));  // ∂/∂a subtracts KL from terms of its size
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

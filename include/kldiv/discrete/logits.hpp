@@ -343,11 +343,18 @@ void kl_divergence_rows(std::span<const T> p_logits, std::span<const T> q_logits
         [&](std::size_t row) -> A {
             const auto p_row = p_logits.subspan(row * vocabulary, vocabulary);
             const auto q_row = q_logits.subspan(row * vocabulary, vocabulary);
-            if (plain) {  // the lane kernel for float rows
-                T value = 0;
-                unchecked::kl_divergence_rows(p_row, q_row, vocabulary, std::span<T>(&value, 1), nats);
-                return static_cast<A>(value);
+#if defined(KLDIV_HAVE_FLOAT_LANES)
+            if constexpr (std::is_same_v<T, float>) {  // the lane kernel, at any temperature
+                double lane_nats = 0;
+                bool ok = false;
+                auto finish = [&](std::size_t, bool lane_ok, double value) {
+                    ok = lane_ok;
+                    lane_nats = value;
+                };
+                simd::logits_kl_rows(p_row.data(), q_row.data(), vocabulary, 1, finish, 1.0 / options.temperature);
+                if (ok) return static_cast<A>(lane_nats);
             }
+#endif
             return detail::logits_kl_nats<A, T>(p_row, q_row, static_cast<A>(options.temperature));
         },
         [&](A nats_value) { return unit.from_nats(nats_value); });
@@ -474,8 +481,8 @@ void entropy_rows(std::span<const T> logits, std::size_t vocabulary, std::span<T
 /// before the softmax, options.mask skipping rows (not read; NaN per row), and the per-row values
 /// or their compensated sum or mean over the unmasked rows (options.reduction; out.size() is 1
 /// then). The direction is as above: KL(softmax(p_row/τ)‖softmax(q_row/τ)); for the reverse KL
-/// swap the two matrices. Accuracy as kl_divergence of logits (τ ≠ 1 runs the scalar path in
-/// double for float input). Throws as above, also for τ not positive and finite or a mask of the
+/// swap the two matrices. Accuracy as kl_divergence of logits (float rows run the lane kernel at
+/// any τ, with 1/τ rounded once). Throws as above, also for τ not positive and finite or a mask of the
 /// wrong length; every unmasked row is validated before anything is written.
 template <real T>
 void kl_divergence_rows(std::span<const T> p_logits, std::span<const T> q_logits, std::size_t vocabulary,

@@ -3,16 +3,19 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "kldiv/core/concepts.hpp"
 #include "kldiv/core/error.hpp"
 #include "kldiv/discrete/logits.hpp"
 #include "kldiv/discrete/row_options.hpp"
 #include "kldiv/discrete/units.hpp"
+#include "kldiv/simd/logits_kernel.hpp"
 
 namespace kldiv {
 
@@ -110,9 +113,26 @@ void kl_divergence_rows(std::span<const T> p_logits, std::span<const T> q_logits
     detail::zero_masked_gradient_rows(options, rows, vocabulary, gradients);
     detail::reduce_rows<T, A>(
         options, rows, out,
-        [&](std::size_t row) {
+        [&](std::size_t row) -> A {
             T* grad_p = gradients.p_logits.empty() ? nullptr : gradients.p_logits.data() + row * vocabulary;
             T* grad_q = gradients.q_logits.empty() ? nullptr : gradients.q_logits.data() + row * vocabulary;
+#if defined(KLDIV_HAVE_FLOAT_LANES)
+            if constexpr (std::is_same_v<T, float>) {  // three passes in the lanes, at any temperature
+                const double factor = scale / tau;
+                if (std::isfinite(factor)) {
+                    double lane_nats = 0;
+                    bool ok = false;
+                    auto finish = [&](std::size_t, bool lane_ok, double value) {
+                        ok = lane_ok;
+                        lane_nats = value;
+                    };
+                    simd::logits_kl_rows_with_gradients(p_logits.data() + row * vocabulary,
+                                                        q_logits.data() + row * vocabulary, vocabulary, 1, 1.0 / tau,
+                                                        factor, grad_p, grad_q, finish);
+                    if (ok) return lane_nats;
+                }
+            }
+#endif
             return detail::logits_kl_with_gradients<A, T>(p_logits.subspan(row * vocabulary, vocabulary),
                                                           q_logits.subspan(row * vocabulary, vocabulary), tau, scale,
                                                           grad_p, grad_q);
@@ -125,10 +145,14 @@ void kl_divergence_rows(std::span<const T> p_logits, std::span<const T> q_logits
 /// kl_divergence_rows with options and its gradients in the same call: gradients.q_logits gets
 /// ∂KL(P‖Q)/∂q_logitᵢ = (qᵢ − pᵢ)/τ (the forward-KL distillation gradient when q is the student)
 /// and gradients.p_logits gets ∂/∂p_logitᵢ = pᵢ·(log(pᵢ/qᵢ) − KL)/τ (the reverse-KL gradient
-/// when p is the student: swap the matrices), each scaled as row_gradients says. Evaluated in
-/// double for float input with qᵢ − pᵢ taken as pᵢ·expm1(log qᵢ − log pᵢ), so the gradient keeps
-/// its relative accuracy when P ≈ Q (where a difference of two rounded softmaxes loses it):
-/// ≤ 1e-6 relative per entry in float, ≤ 1e-12 in double plus 1e-16 of the row's largest entry.
+/// when p is the student: swap the matrices), each scaled as row_gradients says. qᵢ − pᵢ is
+/// taken as pᵢ·expm1(log qᵢ − log pᵢ) with log qᵢ − log pᵢ from the logits' difference and an
+/// exact shift, so the gradient keeps its relative accuracy when P ≈ Q (where a difference of two
+/// rounded softmaxes loses it): ≤ 1e-6 relative per entry in float (plus 1e-12 of the row's
+/// largest entry), ≤ 1e-12 in double plus 1e-16 of the row's largest entry. Float rows run the
+/// lane kernel at any τ (simd/logits_kernel.hpp: range, sums, gradient pass; the value then
+/// agrees with the gradient-free call's to an ulp); rows it declines (non-finite logits, a
+/// range beyond 600τ, weights that may underflow) and double rows run the scalar path in double.
 /// Throws as kl_divergence_rows with options, also for a gradient span of the wrong size.
 template <real T>
 void kl_divergence_rows(std::span<const T> p_logits, std::span<const T> q_logits, std::size_t vocabulary,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <concepts>
 #include <cstddef>
@@ -13,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -23,6 +25,7 @@
 #include "kldiv/discrete/row_gradients.hpp"
 #include "kldiv/discrete/row_options.hpp"
 #include "kldiv/discrete/units.hpp"
+#include "kldiv/simd/logits_kernel.hpp"
 
 namespace kldiv {
 
@@ -48,26 +51,89 @@ struct support_entry {
 };
 
 /// The indices of the k largest values of row (ties: the lower index), appended to indices.
+/// Long rows: a threshold from an evenly spaced sample of 512 values, set so that about 2k values
+/// exceed it, then one scan collects those (a vector compare per block where the float lanes
+/// are) and nth_element keeps the k best; if fewer than k exceed it, the sample misled and the
+/// general way runs. General way: candidates collect in a buffer of up to 4k; when it is full,
+/// nth_element keeps the k best and their worst value becomes the threshold a later value must
+/// exceed to enter. Either way a later value equal to the threshold loses its tie.
 template <class T>
-void append_topk(std::span<const T> row, std::size_t k, std::vector<std::pair<T, std::size_t>>& heap,
+void append_topk(std::span<const T> row, std::size_t k, std::vector<std::pair<T, std::size_t>>& buffer,
                  std::vector<std::size_t>& indices) {
-    heap.clear();
-    // A min-heap of the k best so far, "better" = larger value, then lower index.
     const auto better = [](const std::pair<T, std::size_t>& x, const std::pair<T, std::size_t>& y) {
         return x.first > y.first || (x.first == y.first && x.second < y.second);
     };
-    for (std::size_t i = 0; i < row.size(); ++i) {
-        const std::pair<T, std::size_t> candidate{row[i], i};
-        if (heap.size() < k) {
-            heap.push_back(candidate);
-            std::push_heap(heap.begin(), heap.end(), better);
-        } else if (better(candidate, heap.front())) {
-            std::pop_heap(heap.begin(), heap.end(), better);
-            heap.back() = candidate;
-            std::push_heap(heap.begin(), heap.end(), better);
+    const std::size_t n = row.size();
+    const auto keep_best = [&] {
+        std::nth_element(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(k - 1), buffer.end(), better);
+        buffer.resize(k);
+    };
+    // Collects the values above threshold (all of them until a threshold exists), compacting to
+    // the k best whenever capacity candidates have gathered.
+    const auto collect = [&](bool have_threshold, T threshold, std::size_t capacity) {
+        buffer.clear();
+        for (std::size_t i = 0; i < n; ++i) {
+            if (have_threshold) {
+#if defined(KLDIV_HAVE_FLOAT_LANES)
+                if constexpr (std::is_same_v<T, float>) {  // the skip in vector compares
+                    i = simd::first_above(row.data(), i, n, threshold);
+                    if (i >= n) break;
+                } else
+#endif
+                    if (!(row[i] > threshold)) continue;
+            }
+            buffer.emplace_back(row[i], i);
+            if (buffer.size() == capacity) {
+                keep_best();
+                threshold = buffer[k - 1].first;
+                have_threshold = true;
+            }
+        }
+    };
+    constexpr std::size_t samples = 512;
+    bool done = false;
+    if (n >= 64 * k && n >= 4 * samples) {
+        std::array<T, samples> sample;
+        const std::size_t stride = n / samples;
+        for (std::size_t j = 0; j < samples; ++j) sample[j] = row[j * stride];
+        const std::size_t rank = std::max<std::size_t>(1, 2 * k * samples / n);  // ~2k values above
+        std::nth_element(sample.begin(), sample.begin() + static_cast<std::ptrdiff_t>(rank - 1), sample.end(),
+                         [](T x, T y) { return x > y; });
+        collect(true, sample[rank - 1], std::numeric_limits<std::size_t>::max());
+        done = buffer.size() >= k;  // then the k best all exceed the threshold
+    }
+    if (!done) collect(false, T(0), 4 * k);
+    if (buffer.size() > k) keep_best();
+    for (const auto& entry : buffer) indices.push_back(entry.second);
+}
+
+/// Coarsened KL(P̃‖Q̃) from the support entries and the tail masses (q_tail() is asked for only
+/// where it is needed: P_T = 0, or Q_T < P_T/2):
+///   value = Σ_S pᵢφ(dᵢ) + P_T·φ(u_T),   u_T = log(Q_T/P_T) = log1p(−Σ_S pᵢ·expm1(dᵢ)/P_T),
+/// every term ≥ 0 (a bucket with pᵢ = 0 contributes qᵢ); u_T is left in tail_log_ratio.
+template <class A, class QTail>
+A coarsened_kl_value(std::span<const support_entry<A>> support, A p_tail, QTail&& q_tail, A& tail_log_ratio) noexcept {
+    constexpr A minus_inf = -std::numeric_limits<A>::infinity();
+    compensated_sum<A> kl, shift;  // shift = Σ_S (qᵢ − pᵢ) = P_T − Q_T
+    for (const auto& e : support) {
+        if (e.log_p == minus_inf) {
+            const A q = std::exp(e.log_q);
+            kl.add(q);
+            shift.add(q);
+        } else {
+            kl.add(weighted_bregman(e.log_p, e.d));
+            shift.add(std::exp(e.log_p) * std::expm1(e.d));
         }
     }
-    for (const auto& entry : heap) indices.push_back(entry.second);
+    tail_log_ratio = 0;
+    if (p_tail > A(0)) {
+        const A x = -shift.value() / p_tail;  // Q_T/P_T − 1 without subtracting two tails
+        tail_log_ratio = x >= A(-0.5) ? std::log1p(x) : std::log(q_tail()) - std::log(p_tail);
+        kl.add(weighted_bregman(std::log(p_tail), tail_log_ratio));
+    } else {
+        kl.add(q_tail());  // P puts no mass in the tail: the bucket's term is Q_T
+    }
+    return kl.value();
 }
 
 /// Coarsened KL(P̃‖Q̃) of one row over the support (sorted by index) and the tail, plus the
@@ -107,26 +173,8 @@ A coarsened_kl_row(std::span<support_entry<A>> support, std::span<const T> p_row
         const A log_kept = high == minus_inf ? minus_inf : high + std::log(kept.value());
         p_tail = -std::expm1(log_kept);  // the tail as one bucket: never 1 − Σ, never clamped
     }
-    compensated_sum<A> kl, shift;  // shift = Σ_S (qᵢ − pᵢ) = P_T − Q_T
-    for (const auto& e : support) {
-        if (e.log_p == minus_inf) {
-            const A q = std::exp(e.log_q);
-            kl.add(q);
-            shift.add(q);
-        } else {
-            kl.add(weighted_bregman(e.log_p, e.d));
-            shift.add(std::exp(e.log_p) * std::expm1(e.d));
-        }
-    }
     A tail_log_ratio = 0;  // u_T = log(Q_T/P_T)
-    if (p_tail > A(0)) {
-        const A x = -shift.value() / p_tail;  // Q_T/P_T − 1 without subtracting two tails
-        tail_log_ratio = x >= A(-0.5) ? std::log1p(x) : std::log(q_tail) - std::log(p_tail);
-        kl.add(weighted_bregman(std::log(p_tail), tail_log_ratio));
-    } else {
-        kl.add(q_tail);  // P puts no mass in the tail: the bucket's term is Q_T
-    }
-    const A value = kl.value();
+    const A value = coarsened_kl_value<A>(support, p_tail, [&] { return q_tail; }, tail_log_ratio);
     if (grad_p == nullptr && grad_q == nullptr) return value;
     const gradient_factor<A> factor{scale, tau};
     // 1 − P_T/Q_T = −expm1(−u_T); where P_T = 0 it is 1.
@@ -182,6 +230,76 @@ void topk_sparse_rows(std::span<const I> p_indices, std::span<const T> p_log_pro
         [&](A nats_value) { return unit.from_nats(nats_value); });
 }
 
+#if defined(KLDIV_HAVE_FLOAT_LANES)
+/// The dense top-k row for float logits through the lanes (simd/logits_kernel.hpp): the range
+/// pass, the tail's sums Σw, Σw·y, Σw·φ(y) over the outcomes outside the support in one pass
+/// (with wᵢ = e^((aᵢ − max a)/τ) to 2e-15 and yᵢ = (bᵢ − aᵢ)/τ − c₀), the support's own in double,
+/// then the shift c − c₀ = log1p(x), x = (S₁ + S₂)/Z, so that dᵢ = yᵢ − log1p(x) keeps its digits
+/// at P ≈ Q; P_T = Σ_T w/Z summed directly. The gradients in one more pass, the support's entries
+/// then rewritten in double. False (the scalar path) for the rows the lanes decline.
+inline bool coarsened_kl_row_in_lanes(std::span<const float> p_row, std::span<const float> q_row,
+                                      const simd::logits_row_frame& f, const std::vector<std::size_t>& indices,
+                                      std::vector<support_entry<double>>& support, double tau, double scale,
+                                      float* grad_p, float* grad_q, double& value) {
+    if (f.may_underflow || !(f.y_high - f.y_low <= 600.0)) return false;
+    const double factor_value = scale / tau;
+    const bool want_gradients = grad_p != nullptr || grad_q != nullptr;
+    if (want_gradients && !std::isfinite(factor_value)) return false;
+    const std::size_t n = p_row.size();
+    float* weights = grad_q != nullptr ? grad_q : grad_p;
+    simd::logits_row_sums tail;
+    const bool stored =
+        simd::logits_tail_sums(p_row.data(), q_row.data(), n, f, indices.data(), indices.size(), weights, tail);
+    double z = tail.z, s1 = tail.s1, s2 = tail.s2;
+    support.clear();
+    for (const std::size_t i : indices) {  // gap and y first; log pᵢ and dᵢ once the shift is known
+        const double gap = (double(p_row[i]) - f.max_a) * f.inverse_tau;
+        const double y = (double(q_row[i]) - double(p_row[i])) * f.inverse_tau - f.c0;
+        const double w = std::exp(gap);
+        z += w;
+        s1 += w * y;
+        s2 += w * kldiv::expm1mx(y);
+        support.push_back({i, gap, 0.0, y});
+    }
+    const double x = (s1 + s2) / z;
+    const double shift = std::log1p(x), log_z = std::log(z);
+    for (auto& e : support) {
+        e.log_p = e.log_p - log_z;
+        e.d = e.d - shift;
+        e.log_q = e.log_p + e.d;
+    }
+    const double p_tail = tail.z / z;
+    const auto q_tail = [&] {  // Σ_T qᵢ directly (only where Q_T < P_T/2 or P_T = 0)
+        compensated_sum<double> sum;
+        std::size_t next = 0;
+        const double log_zq = log_z + std::log1p(x);
+        for (std::size_t i = 0; i < n; ++i) {
+            if (next < indices.size() && indices[next] == i) {
+                ++next;
+                continue;
+            }
+            sum.add(std::exp((double(q_row[i]) - f.max_a) * f.inverse_tau - f.c0 - log_zq));
+        }
+        return sum.value();
+    };
+    double tail_log_ratio = 0;
+    value = coarsened_kl_value<double>(support, p_tail, q_tail, tail_log_ratio);
+    if (!want_gradients) return true;
+    // Tail: ∂/∂bᵢ = qᵢ·(1 − P_T/Q_T) = pᵢ·e^dᵢ·t, ∂/∂aᵢ = pᵢ·(−u_T − KL); t = 1 where P_T = 0.
+    const double t = p_tail > 0 ? -std::expm1(-tail_log_ratio) : 1.0;
+    simd::logits_gradient_row(p_row.data(), q_row.data(), n, f,
+                              {shift, factor_value / z, t, t, 0.0, -tail_log_ratio - value}, stored ? weights : nullptr,
+                              grad_p, grad_q);
+    const gradient_factor<double> factor{scale, tau};
+    for (const auto& e : support) {
+        const double p = std::exp(e.log_p);
+        if (grad_q != nullptr) grad_q[e.index] = static_cast<float>(factor(p * std::expm1(e.d)));
+        if (grad_p != nullptr) grad_p[e.index] = static_cast<float>(factor(p * (-e.d - value)));
+    }
+    return true;
+}
+#endif
+
 template <class T>
 void topk_dense_rows(std::span<const T> p_logits, std::span<const T> q_logits, std::size_t vocabulary, std::size_t k,
                      topk_support which, std::span<T> out, const row_options& options,
@@ -191,10 +309,10 @@ void topk_dense_rows(std::span<const T> p_logits, std::span<const T> q_logits, s
     const A tau = static_cast<A>(options.temperature);
     const A scale = gradient_scale<A>(options, rows, unit);
     const std::size_t kept = std::min(k, vocabulary);
-    std::vector<std::pair<T, std::size_t>> heap;
+    std::vector<std::pair<T, std::size_t>> candidates;
     std::vector<std::size_t> indices;
     std::vector<support_entry<A>> support;
-    heap.reserve(kept);
+    candidates.reserve(4 * kept);
     indices.reserve(2 * kept);
     support.reserve(2 * kept);
     zero_masked_gradient_rows(options, rows, vocabulary, gradients);
@@ -203,14 +321,31 @@ void topk_dense_rows(std::span<const T> p_logits, std::span<const T> q_logits, s
         [&](std::size_t row) -> A {
             const auto p_row = p_logits.subspan(row * vocabulary, vocabulary);
             const auto q_row = q_logits.subspan(row * vocabulary, vocabulary);
+            T* grad_p = gradients.p_logits.empty() ? nullptr : gradients.p_logits.data() + row * vocabulary;
+            T* grad_q = gradients.q_logits.empty() ? nullptr : gradients.q_logits.data() + row * vocabulary;
+            const auto choose_support = [&] {
+                indices.clear();
+                if (which != topk_support::student) append_topk(p_row, kept, candidates, indices);
+                if (which != topk_support::teacher) append_topk(q_row, kept, candidates, indices);
+                std::sort(indices.begin(), indices.end());
+                indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
+            };
+#if defined(KLDIV_HAVE_FLOAT_LANES)
+            if constexpr (std::is_same_v<T, float>) {
+                simd::logits_row_frame frame;
+                if (simd::logits_frame(p_row.data(), q_row.data(), vocabulary, 1.0 / tau, frame)) {
+                    choose_support();
+                    double value = 0;
+                    if (coarsened_kl_row_in_lanes(p_row, q_row, frame, indices, support, tau, scale, grad_p, grad_q,
+                                                  value))
+                        return value;
+                }
+            }
+#endif
             const row_normalizer<A, T> np(p_row, tau), nq(q_row, tau);
             if (std::isnan(np.max) || std::isnan(nq.max)) return std::numeric_limits<A>::quiet_NaN();
             const A c = logits_shift(p_row, q_row, np, nq);
-            indices.clear();
-            if (which != topk_support::student) append_topk(p_row, kept, heap, indices);
-            if (which != topk_support::teacher) append_topk(q_row, kept, heap, indices);
-            std::sort(indices.begin(), indices.end());
-            indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
+            choose_support();
             support.clear();
             for (const std::size_t i : indices) {
                 const A log_p = np.log_probability(p_row[i]), log_q = nq.log_probability(q_row[i]);
@@ -220,8 +355,6 @@ void topk_dense_rows(std::span<const T> p_logits, std::span<const T> q_logits, s
                                 : logit_difference(np, nq, p_row[i], q_row[i]) - c;
                 support.push_back({i, log_p, log_q, d});
             }
-            T* grad_p = gradients.p_logits.empty() ? nullptr : gradients.p_logits.data() + row * vocabulary;
-            T* grad_q = gradients.q_logits.empty() ? nullptr : gradients.q_logits.data() + row * vocabulary;
             return coarsened_kl_row<A, T>(support, p_row, &np, q_row, nq, tau, scale, grad_p, grad_q);
         },
         [&](A nats_value) { return unit.from_nats(nats_value); });
@@ -344,8 +477,12 @@ void kl_divergence_topk_rows(std::span<const I> p_indices, std::span<const T> p_
 /// lower index) plus one tail bucket holding the rest, whose masses are summed directly over the
 /// outcomes outside the support (no cancellation, never negative). ≥ 0 and ≤ the full KL.
 /// Gradients: ∂/∂p_logits and/or ∂/∂q_logits with the support held fixed (it is piecewise
-/// constant in the logits). Accuracy: relative ≤ 1e-12 double, ≤ 1e-6 float, including nearly
-/// equal rows (dᵢ = log qᵢ − log pᵢ from the logits' difference and an exact shift).
+/// constant in the logits). Accuracy: relative ≤ 1e-12 double, ≤ 1e-6 float (values and every
+/// gradient entry, the latter plus 1e-12 of the row's largest), including nearly equal rows
+/// (dᵢ = log qᵢ − log pᵢ from the logits' difference and an exact shift). Float rows run the lane
+/// kernel (simd/logits_kernel.hpp: range pass, tail sums, support in double, gradient pass);
+/// rows it declines (non-finite logits, a range beyond 600τ, weights that may underflow) and
+/// double rows run the scalar path in double.
 /// Throws as kl_divergence_rows, also for k = 0 or k > vocabulary or a gradient span of the
 /// wrong size.
 template <real T>

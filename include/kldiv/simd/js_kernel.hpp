@@ -66,23 +66,11 @@ KLDIV_VECTOR_INLINE typename lanes<W>::hd atanh_tail_lanes(const typename lanes<
     return (2.0 * u) * u2 * horner_prefix<W, Tier::atanh_terms>(u2, element_constants<double>::atanh_tail);
 }
 
-/// eˣ and eˣ − 1 in double lanes for |x| ≤ 700, both to the tier's relative accuracy: x = k·ln2 + t,
-/// eᵗ − 1 = t + φ(t) with φ(t) = t²·g(t) (so t + φ(t) keeps every digit as t → 0),
-/// eˣ − 1 = 2ᵏeᵗ − 1 where k ≠ 0 (there |eˣ − 1| > 0.29: no cancellation).
-template <int W>
-struct exp_and_expm1 {
-    typename lanes<W>::hd value, minus_one;
-};
-
+/// eˣ and eˣ − 1 in double lanes for |x| ≤ 700, both to the tier's relative accuracy
+/// (exp_residuals.hpp's exp_expm1_lanes with the tier's polynomial).
 template <int W, class Tier>
 KLDIV_VECTOR_INLINE exp_and_expm1<W> exp_expm1_lanes(const typename lanes<W>::hd& x) noexcept {
-    using D = typename lanes<W>::hd;
-    const exp_reduction<W> r = reduce_exp<W>(x);
-    const D t_minus_one = r.t * r.t * horner_lanes<W>(r.t, Tier::phi_over_t2) + r.t;  // eᵗ − 1
-    exp_and_expm1<W> out;
-    out.value = (t_minus_one + 1.0) * r.scale;
-    out.minus_one = (r.k == 0.0) ? t_minus_one : out.value - 1.0;
-    return out;
+    return exp_expm1_lanes<W>(x, Tier::phi_over_t2);
 }
 
 /// The largest and smallest logit of a row in double, and whether every entry is finite (a row
