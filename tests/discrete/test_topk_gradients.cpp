@@ -710,3 +710,57 @@ TEST_CASE("top-k KL with its tail from the lane kernel: value and gradients vs q
         }
     }
 }
+
+// bfloat16 rows without gradients go straight into the float kernel's lanes (validated on the
+// bits): the same values as the float rows of the exactly widened logits, bit for bit, under every
+// ISA, with a temperature, a mask and a mean, a row with −inf logits (scalar path), a NaN and a
+// +inf named by row and index, and nothing written when a later row is bad.
+TEST_CASE("bfloat16 KL rows through the lanes equal the widened float rows, every ISA", "[discrete][half][lanes]") {
+    const kldiv::test::isa_guard guard;
+    const std::size_t vocabulary = 1003, rows = 4;
+    std::vector<float> p, q;
+    random_rows(p, q, rows * vocabulary, 3.0, 0.0, 61);
+    std::vector<kldiv::bfloat16> pb, qb;
+    std::vector<float> pw, qw;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        pb.emplace_back(p[i]);
+        qb.emplace_back(q[i]);
+    }
+    pb[2 * vocabulary + 7] = kldiv::bfloat16(-std::numeric_limits<float>::infinity());  // row 2: scalar path
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        pw.push_back(static_cast<float>(pb[i]));
+        qw.push_back(static_cast<float>(qb[i]));
+    }
+    const std::vector<std::uint8_t> mask{1, 1, 1, 0};
+    for (const auto set : kldiv::test::available_isas()) {
+        kldiv::simd::limit_isa(set);
+        for (const double tau : {1.0, 0.8}) {
+            for (const bool masked : {false, true}) {
+                kldiv::row_options options;
+                options.temperature = tau;
+                if (masked) {
+                    options.mask = mask;
+                    options.reduction = kldiv::row_reduction::mean;
+                }
+                const std::size_t outputs = masked ? 1 : rows;
+                std::vector<float> got(outputs), want(outputs);
+                kldiv::kl_divergence_rows(std::span<const kldiv::bfloat16>(pb), std::span<const kldiv::bfloat16>(qb),
+                                          vocabulary, std::span<float>(got), options);
+                kldiv::kl_divergence_rows(std::span<const float>(pw), std::span<const float>(qw), vocabulary,
+                                          std::span<float>(want), options);
+                INFO("isa " << static_cast<int>(set) << " tau " << tau << " masked " << masked);
+                CHECK(got == want);
+            }
+        }
+        for (const std::uint16_t bits : {std::uint16_t(0x7fc0), std::uint16_t(0x7f80), std::uint16_t(0xffc1)}) {
+            std::vector<kldiv::bfloat16> bad = qb;
+            bad[3 * vocabulary + 1000] = kldiv::bfloat16::from_bits(bits);  // row 3, in the last partial block
+            std::vector<float> out(rows, -1.0f);
+            CHECK_THROWS_WITH(kldiv::kl_divergence_rows(std::span<const kldiv::bfloat16>(pb),
+                                                        std::span<const kldiv::bfloat16>(bad), vocabulary,
+                                                        std::span<float>(out)),
+                              Catch::Contains(bits == 0x7f80 ? "q logits row 3[1000] is +inf" : "q logits row 3[1000] is NaN"));
+            CHECK(out[0] == -1.0f);  // nothing written before every row passed
+        }
+    }
+}

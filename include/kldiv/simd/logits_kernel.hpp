@@ -66,28 +66,34 @@ struct row_range {
     bool finite;
 };
 
-template <int W>
-KLDIV_VECTOR_INLINE row_range range_of(const float* a, std::size_t n) noexcept {
-    using full = typename lanes<W>::ff;
+/// A logit as a float: float rows as they are, bfloat16 rows widened exactly.
+inline float logit_value(float x) noexcept { return x; }
+inline float logit_value(bfloat16 x) noexcept { return static_cast<float>(x); }
+
+template <int W, class E>
+KLDIV_VECTOR_INLINE row_range range_of(const E* a, std::size_t n) noexcept {
+    using L = lanes<W>;
+    using full = typename L::ff;
     const std::size_t end = n - n % W;
-    full largest = full{} + a[0], smallest = largest, non_finite{};
+    const float first = logit_value(a[0]);
+    full largest = full{} + first, smallest = largest, non_finite{};
     for (std::size_t i = 0; i < end; i += W) {
-        full v;
-        std::memcpy(&v, a + i, sizeof v);
+        const full v = L::load_full(a + i);
         largest = (v > largest) ? v : largest;
         smallest = (v < smallest) ? v : smallest;
         non_finite += v - v;  // NaN for ±inf and NaN
     }
-    row_range r{a[0], a[0], true};
+    row_range r{first, first, true};
     for (int j = 0; j < W; ++j) {
         r.max = largest[j] > r.max ? largest[j] : r.max;
         r.min = smallest[j] < r.min ? smallest[j] : r.min;
         r.finite = r.finite && non_finite[j] == 0;
     }
     for (std::size_t i = end; i < n; ++i) {
-        r.max = a[i] > r.max ? a[i] : r.max;
-        r.min = a[i] < r.min ? a[i] : r.min;
-        r.finite = r.finite && a[i] - a[i] == 0;
+        const float v = logit_value(a[i]);
+        r.max = v > r.max ? v : r.max;
+        r.min = v < r.min ? v : r.min;
+        r.finite = r.finite && v - v == 0;
     }
     return r;
 }
@@ -109,8 +115,8 @@ struct logits_row_sums {
 
 /// The frame of one row pair of finite logits; false (scalar path) for an empty row, a
 /// non-finite logit, a y beyond ±600 or a τ so small that 1/τ overflows.
-template <int W>
-KLDIV_VECTOR_INLINE bool logits_frame_of(const float* a, const float* b, std::size_t n, double inverse_tau,
+template <int W, class E>
+KLDIV_VECTOR_INLINE bool logits_frame_of(const E* a, const E* b, std::size_t n, double inverse_tau,
                                          logits_row_frame& f) noexcept {
     if (n == 0) return false;
     const row_range ra = range_of<W>(a, n), rb = range_of<W>(b, n);
@@ -174,10 +180,12 @@ KLDIV_VECTOR_INLINE void logits_kl_block(const typename lanes<W>::hd& av, const 
 }
 
 /// The scalar form of logits_kl_block for the entries after the last whole block.
-inline void logits_kl_scalar(float a, float b, const logits_row_frame& f, logits_row_sums& sums,
+template <class E>
+void logits_kl_scalar(E a_logit, E b_logit, const logits_row_frame& f, logits_row_sums& sums,
                              float* weight = nullptr) noexcept {
-    const double y = (double(b) - double(a)) * f.inverse_tau - f.c0;
-    const double w = std::exp((double(a) - f.max_a) * f.inverse_tau);
+    const double a = logit_value(a_logit), b = logit_value(b_logit);
+    const double y = (b - a) * f.inverse_tau - f.c0;
+    const double w = std::exp((a - f.max_a) * f.inverse_tau);
     if (weight != nullptr) *weight = static_cast<float>(w);
     sums.z += w;
     sums.s1 += w * y;
@@ -189,8 +197,8 @@ inline void logits_kl_scalar(float a, float b, const logits_row_frame& f, logits
 /// share). With weights (n floats) each wᵢ is also stored there (0 for excluded outcomes), for a
 /// gradient pass that follows: rows whose every gap is above −80, so that no wᵢ underflows as a
 /// float.
-template <int W, bool MayUnderflow, class Tier = logits_within_3e9>
-KLDIV_VECTOR_INLINE logits_row_sums logits_kl_sums(const float* a, const float* b, std::size_t n,
+template <int W, bool MayUnderflow, class Tier = logits_within_3e9, class E = float>
+KLDIV_VECTOR_INLINE logits_row_sums logits_kl_sums(const E* a, const E* b, std::size_t n,
                                                    const logits_row_frame& f, float* weights = nullptr,
                                                    const std::size_t* excluded = nullptr,
                                                    std::size_t excluded_count = 0) noexcept {
@@ -247,13 +255,13 @@ inline double logits_kl_of_sums(const logits_row_sums& sums) noexcept {
 /// logits_kl_of_sums): two passes, the range and the sums. The row's range bounds every y and
 /// every gap in advance, so rows with |y| ≤ 600 run without per-logit range selects; a row with
 /// |y| > 600 somewhere returns false (scalar path).
-template <int W>
-KLDIV_VECTOR_INLINE bool logits_kl_row(const float* a, const float* b, std::size_t n, double inverse_tau,
+template <int W, class E>
+KLDIV_VECTOR_INLINE bool logits_kl_row(const E* a, const E* b, std::size_t n, double inverse_tau,
                                        double& kl) noexcept {
     logits_row_frame f;
     if (!logits_frame_of<W>(a, b, n, inverse_tau, f)) return false;
-    const logits_row_sums sums =
-        f.may_underflow ? logits_kl_sums<W, true>(a, b, n, f) : logits_kl_sums<W, false>(a, b, n, f);
+    const logits_row_sums sums = f.may_underflow ? logits_kl_sums<W, true, logits_within_3e9, E>(a, b, n, f)
+                                                 : logits_kl_sums<W, false, logits_within_3e9, E>(a, b, n, f);
     kl = logits_kl_of_sums(sums);
     return true;
 }
@@ -383,8 +391,8 @@ KLDIV_VECTOR_INLINE bool logits_entropy_row(const float* a, std::size_t n, doubl
 /// rows the lanes decline (non-finite logits, |b − a|/τ beyond 600), which finish then computes on
 /// the scalar path. (finish is not inlined into the clone: it runs once per row, not per logit.)
 struct logits_kl_rows_body {
-    template <int W, class Finish>
-    KLDIV_VECTOR_INLINE static void run(const float* a, const float* b, std::size_t vocabulary, std::size_t rows,
+    template <int W, class E, class Finish>
+    KLDIV_VECTOR_INLINE static void run(const E* a, const E* b, std::size_t vocabulary, std::size_t rows,
                                         double inverse_tau, Finish& finish) noexcept {
         for (std::size_t row = 0; row < rows; ++row) {
             double nats = 0;
@@ -448,6 +456,31 @@ struct logits_gradient_body {
     }
 };
 
+/// Validation of a bfloat16 logit row on its bits (see scan_bfloat16_logits).
+struct bfloat16_scan_body {
+    template <int W>
+    KLDIV_VECTOR_INLINE static void run(const bfloat16* v, std::size_t n, bool& bad, bool& any_finite) noexcept {
+        using S = typename vector_types<W>::fi16;  // W bfloat16 as int16 (signed compares are native)
+        const std::size_t end = n - n % W;
+        S bad_lanes{}, finite_lanes{};
+        for (std::size_t i = 0; i < end; i += W) {
+            S x;
+            std::memcpy(&x, v + i, sizeof x);
+            const S magnitude = x & 0x7fff;  // ≥ 0
+            bad_lanes |= (magnitude > 0x7f80) | (x == 0x7f80);  // NaN, +inf
+            finite_lanes |= magnitude < 0x7f80;
+        }
+        unsigned b = 0, f = 0;
+        for (int j = 0; j < W; ++j) b |= bad_lanes[j], f |= finite_lanes[j];
+        for (std::size_t i = end; i < n; ++i) {
+            const unsigned magnitude = v[i].bits & 0x7fffu;
+            b |= static_cast<unsigned>(magnitude > 0x7f80u) | static_cast<unsigned>(v[i].bits == 0x7f80u);
+            f |= static_cast<unsigned>(magnitude < 0x7f80u);
+        }
+        bad = b != 0, any_finite = f != 0;
+    }
+};
+
 /// The index of the first value above threshold at or after begin (n if none): blocks of 2W
 /// floats by vector compares, the block that holds one value by value. Lets a top-k selection
 /// skip what cannot enter.
@@ -489,13 +522,14 @@ struct logits_entropy_rows_body {
 
 }  // namespace detail
 
-/// Row-wise KL(softmax(a/τ)‖softmax(b/τ)) in nats for `rows` rows of `vocabulary` float logits
-/// (row r at a + r·vocabulary; inverse_tau = 1/τ), through the double lanes of simd::active_isa():
+/// Row-wise KL(softmax(a/τ)‖softmax(b/τ)) in nats for `rows` rows of `vocabulary` float or
+/// bfloat16 logits (row r at a + r·vocabulary; inverse_tau = 1/τ; bfloat16 loaded straight into
+/// the lanes, widened exactly), through the double lanes of simd::active_isa():
 /// each row's result goes to finish(row, ok, nats), ok false for the rows the lanes decline
 /// (non-finite logits, |b − a|/τ beyond 600), which the caller then computes on its scalar path.
 /// Defined where KLDIV_HAVE_FLOAT_LANES is (GCC on x86-64).
-template <class Finish>
-void logits_kl_rows(const float* a, const float* b, std::size_t vocabulary, std::size_t rows, Finish& finish,
+template <class E, class Finish>
+void logits_kl_rows(const E* a, const E* b, std::size_t vocabulary, std::size_t rows, Finish& finish,
                     double inverse_tau = 1.0) noexcept {
     detail::dispatch_lanes<detail::logits_kl_rows_body>(a, b, vocabulary, rows, inverse_tau, finish);
 }
@@ -545,6 +579,14 @@ inline void logits_gradient_row(const float* a, const float* b, std::size_t n, c
                                 const logits_gradient_terms& g, const float* weights, float* grad_a,
                                 float* grad_b) noexcept {
     detail::dispatch_lanes<detail::logits_gradient_body>(a, b, n, f, g, weights, grad_a, grad_b);
+}
+
+/// One pass of validation over n bfloat16 logits on their bits (NaN or +inf: not a logit; some
+/// finite entry), vector compares on the 16-bit lanes, no widening.
+[[nodiscard]] inline logits_scan scan_bfloat16_logits(const bfloat16* v, std::size_t n) noexcept {
+    bool bad = false, any_finite = false;
+    detail::dispatch_lanes<detail::bfloat16_scan_body>(v, n, bad, any_finite);
+    return {bad, any_finite};
 }
 
 /// The index of the first of v[begin], …, v[n − 1] above threshold, or n: a vector compare per

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "kldiv/core/half_precision.hpp"
 #include "kldiv/simd/detail/arithmetic.hpp"
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(KLDIV_FORCE_SCALAR)
@@ -21,8 +22,8 @@
 
 namespace kldiv::simd::detail {
 
-/// W/2 floats, W floats, W/2 doubles (one register of the set) and W/2 int64 as GCC vector types, for
-/// a set with W float lanes. Spelled out per width: GCC ignores a vector_size that depends on a
+/// W/2 floats, W floats, W/2 doubles (one register of the set), W/2 int64 and the 16- and 32-bit
+/// unsigned integers of W/2 or W bfloat16 as GCC vector types, for a set with W float lanes. Spelled out per width: GCC ignores a vector_size that depends on a
 /// template parameter.
 template <int W>
 struct vector_types;
@@ -32,6 +33,11 @@ struct vector_types<4> {
     typedef float ff __attribute__((vector_size(16)));
     typedef double hd __attribute__((vector_size(16)));
     typedef std::int64_t hi __attribute__((vector_size(16)));
+    typedef std::uint16_t hu16 __attribute__((vector_size(4)));
+    typedef std::uint32_t hu32 __attribute__((vector_size(8)));
+    typedef std::uint16_t fu16 __attribute__((vector_size(8)));
+    typedef std::int16_t fi16 __attribute__((vector_size(8)));
+    typedef std::uint32_t fu32 __attribute__((vector_size(16)));
 };
 template <>
 struct vector_types<8> {
@@ -39,6 +45,11 @@ struct vector_types<8> {
     typedef float ff __attribute__((vector_size(32)));
     typedef double hd __attribute__((vector_size(32)));
     typedef std::int64_t hi __attribute__((vector_size(32)));
+    typedef std::uint16_t hu16 __attribute__((vector_size(8)));
+    typedef std::uint32_t hu32 __attribute__((vector_size(16)));
+    typedef std::uint16_t fu16 __attribute__((vector_size(16)));
+    typedef std::int16_t fi16 __attribute__((vector_size(16)));
+    typedef std::uint32_t fu32 __attribute__((vector_size(32)));
 };
 template <>
 struct vector_types<16> {
@@ -46,6 +57,11 @@ struct vector_types<16> {
     typedef float ff __attribute__((vector_size(64)));
     typedef double hd __attribute__((vector_size(64)));
     typedef std::int64_t hi __attribute__((vector_size(64)));
+    typedef std::uint16_t hu16 __attribute__((vector_size(16)));
+    typedef std::uint32_t hu32 __attribute__((vector_size(32)));
+    typedef std::uint16_t fu16 __attribute__((vector_size(32)));
+    typedef std::int16_t fi16 __attribute__((vector_size(32)));
+    typedef std::uint32_t fu32 __attribute__((vector_size(64)));
 };
 
 template <int W>
@@ -70,6 +86,30 @@ struct lanes {
             std::memcpy(&v, p, sizeof v);
             return __builtin_convertvector(v, hd);
         }
+    }
+    /// W/2 bfloat16 from p, widened exactly to doubles (the bits are a float's upper half).
+    KLDIV_VECTOR_INLINE static hd load_half(const bfloat16* p) noexcept {
+        typename vector_types<W>::hu16 raw;
+        std::memcpy(&raw, p, sizeof raw);
+        const typename vector_types<W>::hu32 bits = __builtin_convertvector(raw, typename vector_types<W>::hu32) << 16;
+        hf v;
+        std::memcpy(&v, &bits, sizeof v);
+        return __builtin_convertvector(v, hd);
+    }
+    /// W floats from p (one register).
+    KLDIV_VECTOR_INLINE static ff load_full(const float* p) noexcept {
+        ff v;
+        std::memcpy(&v, p, sizeof v);
+        return v;
+    }
+    /// W bfloat16 from p, widened exactly to floats.
+    KLDIV_VECTOR_INLINE static ff load_full(const bfloat16* p) noexcept {
+        typename vector_types<W>::fu16 raw;
+        std::memcpy(&raw, p, sizeof raw);
+        const typename vector_types<W>::fu32 bits = __builtin_convertvector(raw, typename vector_types<W>::fu32) << 16;
+        ff v;
+        std::memcpy(&v, &bits, sizeof v);
+        return v;
     }
     KLDIV_VECTOR_INLINE static void store_half(float* p, const hd& v) noexcept {
         const hf narrow = __builtin_convertvector(v, hf);
