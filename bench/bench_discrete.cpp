@@ -2,7 +2,9 @@
 // a naive scalar loop in the same binary.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <kldiv/discrete/half_precision_rows.hpp>
 #include <kldiv/discrete/js_divergence.hpp>
 #include <kldiv/discrete/logits.hpp>
@@ -212,6 +214,32 @@ void topk_rows_kldiv(benchmark::State& state) {  // dense vs dense, the teacher'
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(matrices.rows * matrices.vocabulary));
 }
 
+void topk_sparse_rows_kldiv(benchmark::State& state) {  // a stored teacher top-64 (indices, log-probs) vs dense q
+    const logit_matrices matrices(state);
+    const std::size_t rows = matrices.rows, vocabulary = matrices.vocabulary, k = 64;
+    std::vector<std::int32_t> indices(rows * k);
+    std::vector<float> log_probs(rows * k);
+    std::vector<std::size_t> order(vocabulary);
+    for (std::size_t r = 0; r < rows; ++r) {  // the teacher's top-64 and its log-softmax, in double
+        const float* a = &matrices.a[r * vocabulary];
+        double m = a[0], sum = 0;
+        for (std::size_t i = 0; i < vocabulary; ++i) m = std::max(m, double(a[i]));
+        for (std::size_t i = 0; i < vocabulary; ++i) sum += std::exp(double(a[i]) - m);
+        std::iota(order.begin(), order.end(), std::size_t(0));
+        std::partial_sort(order.begin(), order.begin() + k, order.end(), [&](std::size_t x, std::size_t y) { return a[x] > a[y]; });
+        for (std::size_t j = 0; j < k; ++j) {
+            indices[r * k + j] = static_cast<std::int32_t>(order[j]);
+            log_probs[r * k + j] = static_cast<float>(double(a[order[j]]) - m - std::log(sum));
+        }
+    }
+    std::vector<float> out(rows);
+    for (auto _ : state) {
+        kldiv::unchecked::kl_divergence_topk_rows<float, std::int32_t>(indices, log_probs, k, matrices.b, vocabulary, out);
+        benchmark::DoNotOptimize(out.data());
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(rows * vocabulary));
+}
+
 void kl_rows_bf16(benchmark::State& state) {  // bfloat16 storage, widened per row to the float path
     const logit_matrices matrices(state);
     std::vector<kldiv::bfloat16> a, b;
@@ -280,6 +308,7 @@ BENCHMARK(js_rows_kldiv)->Args({64, 32000})->Args({4096, 32000})->Unit(benchmark
 BENCHMARK(js_rows_with_gradient)->Args({64, 32000})->Unit(benchmark::kMillisecond);
 BENCHMARK(kl_rows_with_gradient)->Args({64, 32000})->Unit(benchmark::kMillisecond);
 BENCHMARK(topk_rows_kldiv)->Args({64, 32000})->Unit(benchmark::kMillisecond);
+BENCHMARK(topk_sparse_rows_kldiv)->Args({64, 32000})->Unit(benchmark::kMillisecond);
 BENCHMARK(kl_rows_bf16)->Args({64, 32000})->Args({4096, 32000})->Unit(benchmark::kMillisecond);
 BENCHMARK(js_rows_naive)->Args({64, 32000})->Unit(benchmark::kMillisecond);
 

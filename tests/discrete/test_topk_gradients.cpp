@@ -764,3 +764,58 @@ TEST_CASE("bfloat16 KL rows through the lanes equal the widened float rows, ever
         }
     }
 }
+
+// A sparse teacher against float student rows through the lanes (q's tail weight in one lane pass,
+// the support in double): value and ∂/∂q within 1e-6 (relative, plus 1e-12 of the row's largest
+// entry) of the double-input call on the same numbers (the scalar path, itself held to quad
+// above), under every ISA, at τ = 1 and 1.5, on rows that are not a multiple of a lane block,
+// with a kept outcome of probability 0 (−inf) and a row whose kept mass leaves a tail of ~1e-9.
+TEST_CASE("sparse top-k through the lanes equals the scalar path, every ISA", "[discrete][topk][lanes]") {
+    const kldiv::test::isa_guard guard;
+    const std::size_t vocabulary = 1003, rows = 3, k = 24;
+    std::vector<float> teacher, student;
+    random_rows(teacher, student, rows * vocabulary, 2.0, 0.0, 71);
+    for (std::size_t i = 0; i < 20; ++i) teacher[2 * vocabulary + i] = 40.0f;  // row 2: 20 outcomes hold all but ~1e-9
+    std::vector<std::int32_t> indices(rows * k);
+    std::vector<float> log_probs(rows * k);
+    for (std::size_t row = 0; row < rows; ++row) {
+        const auto la = q_log_softmax(widen(teacher.data() + row * vocabulary, vocabulary), 1);
+        std::vector<std::size_t> order(vocabulary);
+        std::iota(order.begin(), order.end(), std::size_t(0));
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return la[x] > la[y]; });
+        for (std::size_t j = 0; j < k; ++j) {
+            indices[row * k + j] = static_cast<std::int32_t>(order[(j * 7) % k]);  // any order
+            log_probs[row * k + j] = static_cast<float>(la[order[(j * 7) % k]]);
+        }
+    }
+    log_probs[k + 5] = -std::numeric_limits<float>::infinity();  // row 1: a kept outcome of probability 0
+    const std::vector<double> student_d(student.begin(), student.end()), log_probs_d(log_probs.begin(), log_probs.end());
+    for (const auto set : kldiv::test::available_isas()) {
+        kldiv::simd::limit_isa(set);
+        for (const double tau : {1.0, 1.5}) {
+            kldiv::row_options options;
+            options.temperature = tau;
+            std::vector<float> out(rows), grad(rows * vocabulary);
+            std::vector<double> want(rows), want_grad(rows * vocabulary);
+            kldiv::kl_divergence_topk_rows(std::span<const std::int32_t>(indices), std::span<const float>(log_probs), k,
+                                           std::span<const float>(student), vocabulary, std::span<float>(out), options,
+                                           kldiv::row_gradients<float>{{}, grad});
+            kldiv::kl_divergence_topk_rows(std::span<const std::int32_t>(indices), std::span<const double>(log_probs_d),
+                                           k, std::span<const double>(student_d), vocabulary, std::span<double>(want),
+                                           options, kldiv::row_gradients<double>{{}, want_grad});
+            for (std::size_t row = 0; row < rows; ++row) {
+                double largest = 0, worst = 0;
+                for (std::size_t i = 0; i < vocabulary; ++i)
+                    largest = std::max(largest, std::fabs(want_grad[row * vocabulary + i]));
+                for (std::size_t i = 0; i < vocabulary; ++i) {
+                    const double w = want_grad[row * vocabulary + i], g = grad[row * vocabulary + i];
+                    worst = std::max(worst, std::fabs(g - w) / (std::fabs(w) + 1e-12 * largest));
+                }
+                INFO("isa " << static_cast<int>(set) << " tau " << tau << " row " << row << " worst " << worst);
+                CHECK(out[row] >= 0);
+                CHECK(std::fabs(out[row] - want[row]) <= 1e-6 * want[row]);
+                CHECK(worst <= 1e-6);
+            }
+        }
+    }
+}

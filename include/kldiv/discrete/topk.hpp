@@ -136,6 +136,20 @@ A coarsened_kl_value(std::span<const support_entry<A>> support, A p_tail, QTail&
     return kl.value();
 }
 
+/// A sparse side's tail mass from its kept log-probabilities: −expm1(log-sum-exp of them), the
+/// tail as one bucket (never 1 − Σ, never clamped).
+template <class A>
+A sparse_tail_mass(std::span<const support_entry<A>> support) noexcept {
+    constexpr A minus_inf = -std::numeric_limits<A>::infinity();
+    A high = minus_inf;
+    for (const auto& e : support) high = std::max(high, e.log_p);
+    compensated_sum<A> kept;
+    if (high != minus_inf)
+        for (const auto& e : support) kept.add(std::exp(e.log_p - high));
+    const A log_kept = high == minus_inf ? minus_inf : high + std::log(kept.value());
+    return -std::expm1(log_kept);
+}
+
 /// Coarsened KL(P̃‖Q̃) of one row over the support (sorted by index) and the tail, plus the
 /// gradients. p_row is the dense p row (empty for a sparse p, whose tail mass is then
 /// −expm1(log-sum-exp of the kept log-probs)); q_row the dense q row with its normalizer.
@@ -165,13 +179,7 @@ A coarsened_kl_row(std::span<support_entry<A>> support, std::span<const T> p_row
     if (np != nullptr) {
         p_tail = p_tail_sum.value();
     } else {
-        A high = minus_inf;
-        for (const auto& e : support) high = std::max(high, e.log_p);
-        compensated_sum<A> kept;
-        if (high != minus_inf)
-            for (const auto& e : support) kept.add(std::exp(e.log_p - high));
-        const A log_kept = high == minus_inf ? minus_inf : high + std::log(kept.value());
-        p_tail = -std::expm1(log_kept);  // the tail as one bucket: never 1 − Σ, never clamped
+        p_tail = sparse_tail_mass<A>(support);
     }
     A tail_log_ratio = 0;  // u_T = log(Q_T/P_T)
     const A value = coarsened_kl_value<A>(support, p_tail, [&] { return q_tail; }, tail_log_ratio);
@@ -200,6 +208,55 @@ A coarsened_kl_row(std::span<support_entry<A>> support, std::span<const T> p_row
     return value;
 }
 
+#if defined(KLDIV_HAVE_FLOAT_LANES)
+/// The sparse top-k row for float q logits through the lanes (simd/logits_kernel.hpp): the range
+/// pass, Q's tail weight Σ_T e^((qᵢ − max q)/τ) over the outcomes outside the support in one pass
+/// (weights to 2e-15), the support's weights in double, then log qᵢ and Q_T = Σ_T w/Z summed
+/// directly; ∂/∂q in one more pass (qᵢ·(1 − P_T/Q_T) in the tail), the support's entries then
+/// rewritten in double. support comes sorted by index with log_p set; false (the scalar path)
+/// for the rows the lanes decline.
+inline bool sparse_coarsened_kl_row_in_lanes(std::span<const float> q_row, std::vector<support_entry<double>>& support,
+                                             std::vector<std::size_t>& indices, double tau, double scale,
+                                             float* grad_q, double& value) {
+    const std::size_t n = q_row.size();
+    simd::logits_row_frame f;  // the q row against itself: y ≡ 0, only the weights matter
+    if (!simd::logits_frame(q_row.data(), q_row.data(), n, 1.0 / tau, f)) return false;
+    if (f.may_underflow || !(f.y_high - f.y_low <= 600.0)) return false;
+    const double factor_value = scale / tau;
+    if (grad_q != nullptr && !std::isfinite(factor_value)) return false;
+    indices.clear();
+    for (const auto& e : support) indices.push_back(e.index);
+    simd::logits_row_sums tail;
+    const bool stored = simd::logits_tail_sums(q_row.data(), q_row.data(), n, f, indices.data(), indices.size(),
+                                               grad_q, tail);
+    double z = tail.z;
+    for (auto& e : support) {
+        e.log_q = (double(q_row[e.index]) - f.max_a) * f.inverse_tau;  // the gap, for now
+        z += std::exp(e.log_q);
+    }
+    const double log_z = std::log(z);
+    for (auto& e : support) {
+        e.log_q -= log_z;
+        e.d = e.log_q - e.log_p;
+    }
+    const double q_tail = tail.z / z;
+    const double p_tail = sparse_tail_mass<double>(support);
+    double tail_log_ratio = 0;
+    value = coarsened_kl_value<double>(support, p_tail, [&] { return q_tail; }, tail_log_ratio);
+    if (grad_q == nullptr) return true;
+    // Tail: ∂/∂qᵢ = qᵢ·(1 − P_T/Q_T) = qᵢ·t; t = 1 where P_T = 0.
+    const double t = p_tail > 0 ? -std::expm1(-tail_log_ratio) : 1.0;
+    simd::logits_gradient_row(q_row.data(), q_row.data(), n, f, {0.0, factor_value / z, 0.0, t, 0.0, 0.0},
+                              stored ? grad_q : nullptr, nullptr, grad_q);
+    const gradient_factor<double> factor{scale, tau};
+    for (const auto& e : support)
+        grad_q[e.index] = static_cast<float>(
+            factor(e.log_p == -std::numeric_limits<double>::infinity() ? std::exp(e.log_q)
+                                                                       : std::exp(e.log_p) * std::expm1(e.d)));
+    return true;
+}
+#endif
+
 template <class T, class I>
 void topk_sparse_rows(std::span<const I> p_indices, std::span<const T> p_log_probs, std::size_t k,
                       std::span<const T> q_logits, std::size_t vocabulary, std::span<T> out,
@@ -209,12 +266,27 @@ void topk_sparse_rows(std::span<const I> p_indices, std::span<const T> p_log_pro
     const A tau = static_cast<A>(options.temperature);
     const A scale = gradient_scale<A>(options, rows, unit);
     std::vector<support_entry<A>> support;
+    std::vector<std::size_t> indices;
     support.reserve(k);
+    indices.reserve(k);
     zero_masked_gradient_rows(options, rows, vocabulary, gradients);
     reduce_rows<T, A>(
         options, rows, out,
         [&](std::size_t row) -> A {
             const auto q_row = q_logits.subspan(row * vocabulary, vocabulary);
+            T* grad_q = gradients.q_logits.empty() ? nullptr : gradients.q_logits.data() + row * vocabulary;
+#if defined(KLDIV_HAVE_FLOAT_LANES)
+            if constexpr (std::is_same_v<T, float>) {
+                support.clear();
+                for (std::size_t j = 0; j < k; ++j)
+                    support.push_back({static_cast<std::size_t>(p_indices[row * k + j]),
+                                       static_cast<double>(p_log_probs[row * k + j]), 0.0, 0.0});
+                std::sort(support.begin(), support.end(),
+                          [](const auto& x, const auto& y) { return x.index < y.index; });
+                double value = 0;
+                if (sparse_coarsened_kl_row_in_lanes(q_row, support, indices, tau, scale, grad_q, value)) return value;
+            }
+#endif
             const row_normalizer<A, T> nq(q_row, tau);
             support.clear();
             for (std::size_t j = 0; j < k; ++j) {
@@ -224,7 +296,6 @@ void topk_sparse_rows(std::span<const I> p_indices, std::span<const T> p_log_pro
                 support.push_back({index, log_p, log_q, log_q - log_p});
             }
             std::sort(support.begin(), support.end(), [](const auto& x, const auto& y) { return x.index < y.index; });
-            T* grad_q = gradients.q_logits.empty() ? nullptr : gradients.q_logits.data() + row * vocabulary;
             return coarsened_kl_row<A, T>(support, {}, nullptr, q_row, nq, tau, scale, nullptr, grad_q);
         },
         [&](A nats_value) { return unit.from_nats(nats_value); });
@@ -455,7 +526,9 @@ void kl_divergence_topk_rows(std::span<const T> p_logits, std::span<const T> q_l
 /// rows (data processing), unlike the truncated Σ pᵢ log(pᵢ/qᵢ) over the k outcomes. The
 /// temperature divides q's logits only (stored log-probs are taken as they are).
 /// Gradients: gradients.q_logits receives ∂/∂q_logits (gradients.p_logits must be empty).
-/// Accuracy: relative ≤ 1e-12 double, ≤ 1e-6 float (evaluated in double), every term ≥ 0.
+/// Accuracy: relative ≤ 1e-12 double, ≤ 1e-6 float (values and each gradient entry, plus 1e-12 of
+/// the row's largest), every term ≥ 0. Float q rows run the lane kernel (q's tail weight in one
+/// pass; rows it declines, and double rows, run the scalar path in double).
 /// A stored log-prob of −inf is an outcome of p-probability 0 (its bucket contributes qᵢ); a kept
 /// mass that rounds to ≥ 1 leaves the tail empty (its term is then Q̃'s tail mass).
 /// Throws kldiv::domain_error (naming the row) for k = 0 or k > vocabulary, sizes that do not
