@@ -117,6 +117,23 @@ void random_rows(std::vector<T>& p, std::vector<T>& q, std::size_t n, double spr
     }
 }
 
+/// The worst error of one gradient row (got, n entries) against its quad reference, relative to
+/// each entry plus floor × the largest entry of both sides (largest).
+template <class T>
+double worst_gradient_error(const T* got, const std::vector<quad>& want, quad largest, double floor) {
+    double worst = 0;
+    for (std::size_t i = 0; i < want.size(); ++i)
+        worst = std::max(worst, double(fabsq(quad(got[i]) - want[i]) / (fabsq(want[i]) + floor * largest)));
+    return worst;
+}
+
+/// The largest |entry| of two quad gradient rows.
+quad largest_entry(const std::vector<quad>& ga, const std::vector<quad>& gb) {
+    quad largest = 0;
+    for (std::size_t i = 0; i < ga.size(); ++i) largest = fmaxq(largest, fmaxq(fabsq(ga[i]), fabsq(gb[i])));
+    return largest;
+}
+
 }  // namespace
 
 TEST_CASE("kl_divergence_rows and entropy_rows with options: temperature, mask, reductions", "[discrete][rows]") {
@@ -481,15 +498,9 @@ void check_js_gradient_lanes(double closeness, double tolerance, double floor) {
                 const auto b = widen(q.data() + row * vocabulary, vocabulary);
                 std::vector<quad> ga, gb;
                 q_js_gradients(a, b, quad(beta), quad(tau), scaled, ga, gb);
-                quad largest = 0;
-                for (std::size_t i = 0; i < vocabulary; ++i)
-                    largest = fmaxq(largest, fmaxq(fabsq(ga[i]), fabsq(gb[i])));
-                double worst = 0;
-                for (std::size_t i = 0; i < vocabulary; ++i) {
-                    const std::size_t at = row * vocabulary + i;
-                    worst = std::max(worst, double(fabsq(quad(gp[at]) - ga[i]) / (fabsq(ga[i]) + floor * largest)));
-                    worst = std::max(worst, double(fabsq(quad(gq[at]) - gb[i]) / (fabsq(gb[i]) + floor * largest)));
-                }
+                const quad largest = largest_entry(ga, gb);
+                const double worst = std::max(worst_gradient_error(gp.data() + row * vocabulary, ga, largest, floor),
+                                              worst_gradient_error(gq.data() + row * vocabulary, gb, largest, floor));
                 INFO("beta " << beta << " scaled " << scaled << " row " << row << " closeness " << closeness
                              << " worst " << worst);
                 CHECK(worst <= tolerance);
@@ -582,14 +593,9 @@ TEST_CASE("KL gradients from the lane kernel: ragged rows, temperature, P ≈ Q,
                     const auto b = widen(q.data() + row * vocabulary, vocabulary);
                     std::vector<quad> ga, gb;
                     q_kl_gradients(a, b, quad(tau), ga, gb);
-                    quad largest = 0;
-                    for (std::size_t i = 0; i < vocabulary; ++i) largest = fmaxq(largest, fmaxq(fabsq(ga[i]), fabsq(gb[i])));
-                    double worst_a = 0, worst_b = 0;
-                    for (std::size_t i = 0; i < vocabulary; ++i) {
-                        const std::size_t at = row * vocabulary + i;
-                        worst_a = std::max(worst_a, double(fabsq(quad(gp[at]) - ga[i]) / (fabsq(ga[i]) + 1e-12 * largest)));
-                        worst_b = std::max(worst_b, double(fabsq(quad(gq[at]) - gb[i]) / (fabsq(gb[i]) + 1e-12 * largest)));
-                    }
+                    const quad largest = largest_entry(ga, gb);
+                    const double worst_a = worst_gradient_error(gp.data() + row * vocabulary, ga, largest, 1e-12);
+                    const double worst_b = worst_gradient_error(gq.data() + row * vocabulary, gb, largest, 1e-12);
                     INFO("isa " << static_cast<int>(set) << " closeness " << closeness << " tau " << tau << " row "
                                 << row << " worst a " << worst_a << " worst b " << worst_b);
                     CHECK(rel(out[row], q_kl(a, b, quad(tau))) <= 1e-6);
@@ -687,15 +693,10 @@ TEST_CASE("top-k KL with its tail from the lane kernel: value and gradients vs q
                             const auto b = widen(q.data() + row * vocabulary, vocabulary);
                             std::vector<quad> ga, gb;
                             const quad reference = q_coarse_gradients(a, b, quad(tau), top_indices(a, b, k, which), ga, gb);
-                            quad largest = 0;
-                            for (std::size_t i = 0; i < vocabulary; ++i)
-                                largest = fmaxq(largest, fmaxq(fabsq(ga[i]), fabsq(gb[i])));
-                            double worst = 0;
-                            for (std::size_t i = 0; i < vocabulary; ++i) {
-                                const std::size_t at = row * vocabulary + i;
-                                worst = std::max(worst, double(fabsq(quad(gp[at]) - ga[i]) / (fabsq(ga[i]) + 1e-12 * largest)));
-                                worst = std::max(worst, double(fabsq(quad(gq[at]) - gb[i]) / (fabsq(gb[i]) + 1e-12 * largest)));
-                            }
+                            const quad largest = largest_entry(ga, gb);
+                            const double worst =
+                                std::max(worst_gradient_error(gp.data() + row * vocabulary, ga, largest, 1e-12),
+                                         worst_gradient_error(gq.data() + row * vocabulary, gb, largest, 1e-12));
                             INFO("isa " << static_cast<int>(set) << " kind " << kind << " tau " << tau << " k " << k
                                         << " support " << static_cast<int>(which) << " row " << row << " worst " << worst);
                             CHECK(out[row] >= 0);

@@ -137,26 +137,22 @@ KLDIV_VECTOR_INLINE bool logits_frame_of(const E* a, const E* b, std::size_t n, 
 ///    top-k row: dᵢ = yᵢ − log1p(x) must keep its digits where dᵢ is small, and x carries the
 ///    weights' error times |y| (3e-9·|y| is 3e-6 of a d of 1e-6 at rows 1e-3 apart); φ's error
 ///    enters x only times y², and the KL with its own 3e-9.
-struct logits_within_3e9 {
+template <bool WeightsWithin2e15>
+struct logits_tier {
     template <int W>
     KLDIV_VECTOR_INLINE static typename lanes<W>::hd weight(const typename lanes<W>::hd& gap) noexcept {
-        return exp_within_3e9_lanes<W>(gap);
+        if constexpr (WeightsWithin2e15)
+            return exp_within_2e15_lanes<W>(gap);
+        else
+            return exp_within_3e9_lanes<W>(gap);
     }
     template <int W>
     KLDIV_VECTOR_INLINE static typename lanes<W>::hd phi(const typename lanes<W>::hd& y) noexcept {
         return expm1mx_within_3e9_lanes<W>(y);
     }
 };
-struct logits_weights_within_2e15 {
-    template <int W>
-    KLDIV_VECTOR_INLINE static typename lanes<W>::hd weight(const typename lanes<W>::hd& gap) noexcept {
-        return exp_within_2e15_lanes<W>(gap);
-    }
-    template <int W>
-    KLDIV_VECTOR_INLINE static typename lanes<W>::hd phi(const typename lanes<W>::hd& y) noexcept {
-        return expm1mx_within_3e9_lanes<W>(y);
-    }
-};
+using logits_within_3e9 = logits_tier<false>;
+using logits_weights_within_2e15 = logits_tier<true>;
 
 /// One block's w, y and φ(y) added to the sums, lanes outside keep cleared (w = 0 there).
 template <int W, bool MayUnderflow, class Tier = logits_within_3e9>

@@ -87,14 +87,21 @@ struct lanes {
             return __builtin_convertvector(v, hd);
         }
     }
-    /// W/2 bfloat16 from p, widened exactly to doubles (the bits are a float's upper half).
-    KLDIV_VECTOR_INLINE static hd load_half(const bfloat16* p) noexcept {
-        typename vector_types<W>::hu16 raw;
+    /// bfloat16 from p as floats (Out: hf or ff), via their 16-bit (Narrow) and 32-bit (Wide)
+    /// integer vectors: each bfloat16 is the upper half of its float's bits.
+    template <class Out, class Narrow, class Wide>
+    KLDIV_VECTOR_INLINE static Out bfloat16_as_floats(const bfloat16* p) noexcept {
+        Narrow raw;
         std::memcpy(&raw, p, sizeof raw);
-        const typename vector_types<W>::hu32 bits = __builtin_convertvector(raw, typename vector_types<W>::hu32) << 16;
-        hf v;
+        const Wide bits = __builtin_convertvector(raw, Wide) << 16;
+        Out v;
         std::memcpy(&v, &bits, sizeof v);
-        return __builtin_convertvector(v, hd);
+        return v;
+    }
+    /// W/2 bfloat16 from p, widened exactly to doubles.
+    KLDIV_VECTOR_INLINE static hd load_half(const bfloat16* p) noexcept {
+        using T = vector_types<W>;
+        return __builtin_convertvector((bfloat16_as_floats<hf, typename T::hu16, typename T::hu32>(p)), hd);
     }
     /// W floats from p (one register).
     KLDIV_VECTOR_INLINE static ff load_full(const float* p) noexcept {
@@ -104,12 +111,8 @@ struct lanes {
     }
     /// W bfloat16 from p, widened exactly to floats.
     KLDIV_VECTOR_INLINE static ff load_full(const bfloat16* p) noexcept {
-        typename vector_types<W>::fu16 raw;
-        std::memcpy(&raw, p, sizeof raw);
-        const typename vector_types<W>::fu32 bits = __builtin_convertvector(raw, typename vector_types<W>::fu32) << 16;
-        ff v;
-        std::memcpy(&v, &bits, sizeof v);
-        return v;
+        using T = vector_types<W>;
+        return bfloat16_as_floats<ff, typename T::fu16, typename T::fu32>(p);
     }
     KLDIV_VECTOR_INLINE static void store_half(float* p, const hd& v) noexcept {
         const hf narrow = __builtin_convertvector(v, hf);
