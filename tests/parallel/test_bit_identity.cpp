@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "kldiv/core/execution.hpp"
+#include "kldiv/discrete/js_divergence.hpp"
+#include "kldiv/discrete/topk.hpp"
 #include "kldiv/estimators/kl_estimates.hpp"
 #include "kldiv/random/engine.hpp"
 #include "kldiv/random/normal.hpp"
@@ -217,6 +219,102 @@ TEMPLATE_TEST_CASE("kl_divergence_rows, entropy_rows: the policy-free bits for e
     CHECK_THROWS_WITH(kldiv::kl_divergence_rows(kldiv::par, p, bad, vocabulary, out),
                       Catch::Contains("q logits row 20[5] is NaN"));
     CHECK_THROWS_WITH(kldiv::entropy_rows(kldiv::par, p, 999, out), Catch::Contains("not a multiple"));
+}
+
+TEMPLATE_TEST_CASE("JSD_β, scaled JSD and top-k rows: the same bits for every policy, the policy-free values",
+                   "[parallel]", float, double) {
+    const std::size_t rows = 37, vocabulary = 1000, k = 16;
+    std::vector<TestType> p(rows * vocabulary), q(rows * vocabulary);
+    kldiv::random_engine engine(5);
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        p[i] = static_cast<TestType>(3 * kldiv::standard_normal(engine));
+        q[i] = static_cast<TestType>(p[i] + 0.5 * kldiv::standard_normal(engine));
+    }
+    // A sparse teacher: each row's first k outcomes with log-probs of a k + tail distribution.
+    std::vector<std::int32_t> indices(rows * k);
+    std::vector<TestType> log_probs(rows * k);
+    for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t j = 0; j < k; ++j) {
+            indices[r * k + j] = static_cast<std::int32_t>((j * 61 + r) % vocabulary);
+            log_probs[r * k + j] = static_cast<TestType>(std::log(0.9 / double(k)) + 0.01 * double(j));
+        }
+    std::vector<std::uint8_t> mask(rows, 1);
+    mask[4] = mask[17] = 0;
+    const std::span<const TestType> ps(p), qs(q), lps(log_probs);
+    const std::span<const std::int32_t> is(indices);
+    const auto same = [](const std::vector<TestType>& a, const std::vector<TestType>& b) {
+        return std::memcmp(a.data(), b.data(), a.size() * sizeof(TestType)) == 0;
+    };
+    for (const auto reduction : {kldiv::row_reduction::none, kldiv::row_reduction::mean}) {
+        kldiv::row_options options;
+        options.beta = 0.3;
+        options.temperature = 1.5;
+        options.mask = mask;
+        options.reduction = reduction;
+        const std::size_t outputs = reduction == kldiv::row_reduction::none ? rows : 1;
+        std::vector<TestType> js(outputs), scaled(outputs), dense(outputs), sparse(outputs), out(outputs);
+        // The policy-free values, and the kldiv::seq bits every other policy must repeat.
+        kldiv::js_divergence_rows(ps, qs, vocabulary, std::span<TestType>(js), options);
+        kldiv::scaled_js_divergence_rows(ps, qs, vocabulary, std::span<TestType>(scaled), options);
+        kldiv::kl_divergence_topk_rows(ps, qs, vocabulary, k, kldiv::topk_support::union_of_both,
+                                       std::span<TestType>(dense), options);
+        kldiv::kl_divergence_topk_rows(is, lps, k, qs, vocabulary, std::span<TestType>(sparse), options);
+        std::vector<TestType> js_seq(outputs), scaled_seq(outputs), dense_seq(outputs), sparse_seq(outputs);
+        kldiv::js_divergence_rows(kldiv::seq, p, q, vocabulary, js_seq, options);
+        kldiv::scaled_js_divergence_rows(kldiv::seq, p, q, vocabulary, scaled_seq, options);
+        kldiv::kl_divergence_topk_rows(kldiv::seq, ps, qs, vocabulary, k, kldiv::topk_support::union_of_both,
+                                       std::span<TestType>(dense_seq), options);
+        kldiv::kl_divergence_topk_rows(kldiv::seq, is, lps, k, qs, vocabulary, std::span<TestType>(sparse_seq), options);
+        const auto close = [&](const std::vector<TestType>& got, const std::vector<TestType>& want) {
+            for (std::size_t i = 0; i < got.size(); ++i) {
+                if (reduction == kldiv::row_reduction::none && !mask[i]) {
+                    if (!std::isnan(got[i])) return false;
+                    continue;
+                }
+                const double tolerance = reduction == kldiv::row_reduction::none ? 0.0 : 1e-6;
+                if (!(std::fabs(double(got[i]) - double(want[i])) <= tolerance * std::fabs(double(want[i]))))
+                    return false;
+            }
+            return true;
+        };
+        INFO("reduction " << static_cast<int>(reduction));
+        CHECK(close(js_seq, js));
+        CHECK(close(scaled_seq, scaled));
+        CHECK(close(dense_seq, dense));
+        CHECK(close(sparse_seq, sparse));
+        for (const auto& policy : thread_counts) {
+            INFO("threads " << policy.threads);
+            kldiv::js_divergence_rows(policy, p, q, vocabulary, out, options);
+            CHECK(same(out, js_seq));
+            kldiv::scaled_js_divergence_rows(policy, p, q, vocabulary, out, options);
+            CHECK(same(out, scaled_seq));
+            kldiv::kl_divergence_topk_rows(policy, ps, qs, vocabulary, k, kldiv::topk_support::union_of_both,
+                                           std::span<TestType>(out), options);
+            CHECK(same(out, dense_seq));
+            kldiv::kl_divergence_topk_rows(policy, is, lps, k, qs, vocabulary, std::span<TestType>(out), options);
+            CHECK(same(out, sparse_seq));
+        }
+    }
+    // Errors as without a policy, and nothing written.
+    auto bad = q;
+    bad[20 * vocabulary + 5] = std::numeric_limits<TestType>::quiet_NaN();
+    std::vector<TestType> out(rows, TestType(-1));
+    CHECK_THROWS_WITH(kldiv::js_divergence_rows(kldiv::par, p, bad, vocabulary, out),
+                      Catch::Contains("q logits row 20[5] is NaN"));
+    CHECK(out[0] == TestType(-1));
+    kldiv::row_options beta_out;
+    beta_out.beta = 1.5;
+    CHECK_THROWS_WITH(kldiv::scaled_js_divergence_rows(kldiv::par, p, q, vocabulary, out, beta_out),
+                      Catch::Contains("beta"));
+    CHECK_THROWS_WITH(kldiv::kl_divergence_topk_rows(kldiv::par, ps, std::span<const TestType>(bad), vocabulary, k,
+                                                     kldiv::topk_support::teacher, std::span<TestType>(out)),
+                      Catch::Contains("q logits row 20[5] is NaN"));
+    auto repeated = indices;
+    repeated[3 * k + 1] = repeated[3 * k];
+    CHECK_THROWS_WITH(kldiv::kl_divergence_topk_rows(kldiv::par, std::span<const std::int32_t>(repeated), lps, k, qs,
+                                                     vocabulary, std::span<TestType>(out)),
+                      Catch::Contains("p indices row 3 repeat"));
+    CHECK(out[0] == TestType(-1));
 }
 
 TEST_CASE("Monte Carlo fallback: the same estimate for a seed whatever the thread count", "[parallel]") {

@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include "kldiv/core/concepts.hpp"
+#include "kldiv/core/execution.hpp"
 #include "kldiv/core/expm1mx.hpp"
 #include "kldiv/core/summation.hpp"
 #include "kldiv/discrete/logits.hpp"
@@ -408,6 +409,58 @@ requires(!std::is_same_v<P, std::span<const vector_value_t<P>>>) void scaled_js_
                   "kldiv::scaled_js_divergence_rows: p and q element types differ");
     scaled_js_divergence_rows(as_span(p_logits), as_span(q_logits), vocabulary,
                               std::span<T>(out.data(), static_cast<std::size_t>(out.size())), options, unit);
+}
+
+/// js_divergence_rows with an execution policy: `kldiv::js_divergence_rows(kldiv::par, p, q, V,
+/// out, options)`. Everything is validated first on the calling thread (errors as
+/// js_divergence_rows; nothing written), then the unmasked rows are distributed whole over the
+/// threads, each computed exactly as js_divergence_rows computes a single row, and written or
+/// reduced on the calling thread in row order: out holds the same bits for every policy (and the
+/// policy-free call's values to within the rounding of each row's value to T before a sum or
+/// mean). Values only. Calls on ≤ 2¹⁴ logits start no threads.
+template <execution_policy E, real_vector P, real_vector Q, class Out>
+void js_divergence_rows(const E& policy, const P& p_logits, const Q& q_logits, std::size_t vocabulary, Out&& out,
+                        const row_options& options = {}, information_unit unit = nats) {
+    using T = vector_value_t<P>;
+    static_assert(std::is_same_v<T, vector_value_t<Q>>, "kldiv::js_divergence_rows: p and q element types differ");
+    const auto p = as_span(p_logits);
+    const auto q = as_span(q_logits);
+    const std::span<T> o(out.data(), static_cast<std::size_t>(out.size()));
+    detail::check_row_shapes("js_divergence_rows", p.size(), q.size(), vocabulary, o.size(), options, true);
+    detail::check_logit_rows("js_divergence_rows", p, q, vocabulary, options);
+    const row_options one = detail::one_row_options(options);
+    detail::policy_rows_with_options(policy, p.size() / vocabulary, p.size(), options, o, unit,
+                                     [&](std::size_t r, information_unit u) noexcept {
+                                         T value = 0;
+                                         unchecked::js_divergence_rows(p.subspan(r * vocabulary, vocabulary),
+                                                                       q.subspan(r * vocabulary, vocabulary),
+                                                                       vocabulary, std::span<T>(&value, 1), one, u);
+                                         return value;
+                                     });
+}
+
+/// scaled_js_divergence_rows with an execution policy; as js_divergence_rows with a policy.
+template <execution_policy E, real_vector P, real_vector Q, class Out>
+void scaled_js_divergence_rows(const E& policy, const P& p_logits, const Q& q_logits, std::size_t vocabulary,
+                               Out&& out, const row_options& options = {}, information_unit unit = nats) {
+    using T = vector_value_t<P>;
+    static_assert(std::is_same_v<T, vector_value_t<Q>>,
+                  "kldiv::scaled_js_divergence_rows: p and q element types differ");
+    const auto p = as_span(p_logits);
+    const auto q = as_span(q_logits);
+    const std::span<T> o(out.data(), static_cast<std::size_t>(out.size()));
+    detail::check_row_shapes("scaled_js_divergence_rows", p.size(), q.size(), vocabulary, o.size(), options, true);
+    detail::check_logit_rows("scaled_js_divergence_rows", p, q, vocabulary, options);
+    const row_options one = detail::one_row_options(options);
+    detail::policy_rows_with_options(policy, p.size() / vocabulary, p.size(), options, o, unit,
+                                     [&](std::size_t r, information_unit u) noexcept {
+                                         T value = 0;
+                                         unchecked::scaled_js_divergence_rows(p.subspan(r * vocabulary, vocabulary),
+                                                                              q.subspan(r * vocabulary, vocabulary),
+                                                                              vocabulary, std::span<T>(&value, 1), one,
+                                                                              u);
+                                         return value;
+                                     });
 }
 
 }  // namespace kldiv

@@ -2,6 +2,7 @@
 // stably inside), for one vector and row-wise over two row-major matrices. No temporaries.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -578,6 +579,38 @@ void policy_rows(const E& policy, std::size_t rows, std::size_t elements, Valid&
     });
     for (std::size_t row = 0; row < rows; ++row)
         if (invalid[row]) report(row);
+}
+
+/// The policy form of a row function with row_options, values only, written once: the caller
+/// has validated everything (on its thread: nothing is written if that throws); the unmasked
+/// rows are tasks, row_value(r, unit) computes row r as the policy-free call with options
+/// computes it for one row (in unit for per-row output, in nats for a reduction), and the values
+/// are written or reduced (compensated, in row order) on the calling thread, so every policy
+/// gives the same bits. Masked rows are not read (NaN per row).
+template <execution_policy E, class T, class RowValue>
+void policy_rows_with_options(const E& policy, std::size_t rows, std::size_t elements, const row_options& options,
+                              std::span<T> out, information_unit unit, RowValue&& row_value) {
+    std::vector<T> values(rows, std::numeric_limits<T>::quiet_NaN());
+    const bool per_row = options.reduction == row_reduction::none;
+    parallel_tasks(policy, rows, elements, [&](std::size_t row) noexcept {
+        if (row_selected(options, row)) values[row] = row_value(row, per_row ? unit : nats);
+    });
+    if (per_row) {
+        std::copy(values.begin(), values.end(), out.begin());
+        return;
+    }
+    using A = accumulator_t<T>;
+    reduce_rows<T, A>(
+        options, rows, out, [&](std::size_t row) { return static_cast<A>(values[row]); },
+        [&](A nats_value) { return unit.from_nats(nats_value); });
+}
+
+/// row_options for one row of a policy call: no mask, no reduction (the rest as given).
+[[nodiscard]] inline row_options one_row_options(const row_options& options) noexcept {
+    row_options one = options;
+    one.mask = {};
+    one.reduction = row_reduction::none;
+    return one;
 }
 
 }  // namespace detail

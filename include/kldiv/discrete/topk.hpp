@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "kldiv/core/execution.hpp"
 #include "kldiv/core/expm1mx.hpp"
 #include "kldiv/core/summation.hpp"
 #include "kldiv/discrete/js_divergence.hpp"
@@ -565,6 +566,48 @@ void kl_divergence_topk_rows(std::span<const T> p_logits, std::span<const T> q_l
     detail::check_topk_dense("kl_divergence_topk_rows", p_logits, q_logits, vocabulary, k, out.size(), options,
                              gradients);
     unchecked::kl_divergence_topk_rows(p_logits, q_logits, vocabulary, k, support, out, options, gradients, unit);
+}
+
+/// kl_divergence_topk_rows (sparse p) with an execution policy: validated first on the calling
+/// thread (errors as without a policy; nothing written), then the unmasked rows distributed whole
+/// over the threads, each computed exactly as the policy-free call computes a single row, and
+/// written or reduced on the calling thread in row order: the same bits for every policy. Values
+/// only.
+template <execution_policy E, real T, std::integral I>
+void kl_divergence_topk_rows(const E& policy, std::span<const I> p_indices, std::span<const T> p_log_probs,
+                             std::size_t k, std::span<const T> q_logits, std::size_t vocabulary, std::span<T> out,
+                             const row_options& options = {}, information_unit unit = nats) {
+    detail::check_topk_sparse("kl_divergence_topk_rows", p_indices, p_log_probs, k, q_logits, vocabulary, out.size(),
+                              options, row_gradients<T>{});
+    const row_options one = detail::one_row_options(options);
+    detail::policy_rows_with_options(policy, q_logits.size() / vocabulary, q_logits.size(), options, out, unit,
+                                     [&](std::size_t r, information_unit u) noexcept {
+                                         T value = 0;
+                                         unchecked::kl_divergence_topk_rows(
+                                             p_indices.subspan(r * k, k), p_log_probs.subspan(r * k, k), k,
+                                             q_logits.subspan(r * vocabulary, vocabulary), vocabulary,
+                                             std::span<T>(&value, 1), one, row_gradients<T>{}, u);
+                                         return value;
+                                     });
+}
+
+/// kl_divergence_topk_rows (dense p and q) with an execution policy; as the sparse form.
+template <execution_policy E, real T>
+void kl_divergence_topk_rows(const E& policy, std::span<const T> p_logits, std::span<const T> q_logits,
+                             std::size_t vocabulary, std::size_t k, topk_support support, std::span<T> out,
+                             const row_options& options = {}, information_unit unit = nats) {
+    detail::check_topk_dense("kl_divergence_topk_rows", p_logits, q_logits, vocabulary, k, out.size(), options,
+                             row_gradients<T>{});
+    const row_options one = detail::one_row_options(options);
+    detail::policy_rows_with_options(policy, p_logits.size() / vocabulary, p_logits.size(), options, out, unit,
+                                     [&](std::size_t r, information_unit u) noexcept {
+                                         T value = 0;
+                                         unchecked::kl_divergence_topk_rows(
+                                             p_logits.subspan(r * vocabulary, vocabulary),
+                                             q_logits.subspan(r * vocabulary, vocabulary), vocabulary, k, support,
+                                             std::span<T>(&value, 1), one, row_gradients<T>{}, u);
+                                         return value;
+                                     });
 }
 
 }  // namespace kldiv
