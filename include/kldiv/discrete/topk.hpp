@@ -65,6 +65,7 @@ void append_topk(std::span<const T> row, std::size_t k, std::vector<std::pair<T,
         return x.first > y.first || (x.first == y.first && x.second < y.second);
     };
     const std::size_t n = row.size();
+    if (k == 0) return;  // (the checked calls refuse k = 0)
     const auto keep_best = [&] {
         std::nth_element(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(k - 1), buffer.end(), better);
         buffer.resize(k);
