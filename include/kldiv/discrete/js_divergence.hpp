@@ -7,6 +7,7 @@
 #include <limits>
 #include <span>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 #include "kldiv/core/concepts.hpp"
@@ -411,6 +412,32 @@ requires(!std::is_same_v<P, std::span<const vector_value_t<P>>>) void scaled_js_
                               std::span<T>(out.data(), static_cast<std::size_t>(out.size())), options, unit);
 }
 
+namespace detail {
+
+/// The policy form of js_divergence_rows (scaled: of scaled_js_divergence_rows), written once.
+template <execution_policy E, class P, class Q, class Out>
+void js_rows_with_policy(std::string_view function, bool scaled, const E& policy, const P& p_logits,
+                         const Q& q_logits, std::size_t vocabulary, Out&& out, const row_options& options,
+                         information_unit unit) {
+    using T = vector_value_t<P>;
+    static_assert(std::is_same_v<T, vector_value_t<Q>>, "kldiv: p and q element types differ");
+    const auto p = as_span(p_logits);
+    const auto q = as_span(q_logits);
+    const std::span<T> o(out.data(), static_cast<std::size_t>(out.size()));
+    check_row_shapes(function, p.size(), q.size(), vocabulary, o.size(), options, true);
+    check_logit_rows(function, p, q, vocabulary, options);
+    const row_options one = one_row_options(options);
+    policy_rows_with_options(policy, p.size() / vocabulary, p.size(), options, o, unit,
+                             [&](std::size_t r, information_unit u) noexcept {
+                                 T value = 0;
+                                 js_rows(p.subspan(r * vocabulary, vocabulary), q.subspan(r * vocabulary, vocabulary),
+                                         vocabulary, std::span<T>(&value, 1), one, row_gradients<T>{}, u, scaled);
+                                 return value;
+                             });
+}
+
+}  // namespace detail
+
 /// js_divergence_rows with an execution policy: `kldiv::js_divergence_rows(kldiv::par, p, q, V,
 /// out, options)`. Everything is validated first on the calling thread (errors as
 /// js_divergence_rows; nothing written), then the unmasked rows are distributed whole over the
@@ -421,46 +448,16 @@ requires(!std::is_same_v<P, std::span<const vector_value_t<P>>>) void scaled_js_
 template <execution_policy E, real_vector P, real_vector Q, class Out>
 void js_divergence_rows(const E& policy, const P& p_logits, const Q& q_logits, std::size_t vocabulary, Out&& out,
                         const row_options& options = {}, information_unit unit = nats) {
-    using T = vector_value_t<P>;
-    static_assert(std::is_same_v<T, vector_value_t<Q>>, "kldiv::js_divergence_rows: p and q element types differ");
-    const auto p = as_span(p_logits);
-    const auto q = as_span(q_logits);
-    const std::span<T> o(out.data(), static_cast<std::size_t>(out.size()));
-    detail::check_row_shapes("js_divergence_rows", p.size(), q.size(), vocabulary, o.size(), options, true);
-    detail::check_logit_rows("js_divergence_rows", p, q, vocabulary, options);
-    const row_options one = detail::one_row_options(options);
-    detail::policy_rows_with_options(policy, p.size() / vocabulary, p.size(), options, o, unit,
-                                     [&](std::size_t r, information_unit u) noexcept {
-                                         T value = 0;
-                                         unchecked::js_divergence_rows(p.subspan(r * vocabulary, vocabulary),
-                                                                       q.subspan(r * vocabulary, vocabulary),
-                                                                       vocabulary, std::span<T>(&value, 1), one, u);
-                                         return value;
-                                     });
+    detail::js_rows_with_policy("js_divergence_rows", false, policy, p_logits, q_logits, vocabulary, out, options,
+                                unit);
 }
 
 /// scaled_js_divergence_rows with an execution policy; as js_divergence_rows with a policy.
 template <execution_policy E, real_vector P, real_vector Q, class Out>
 void scaled_js_divergence_rows(const E& policy, const P& p_logits, const Q& q_logits, std::size_t vocabulary,
                                Out&& out, const row_options& options = {}, information_unit unit = nats) {
-    using T = vector_value_t<P>;
-    static_assert(std::is_same_v<T, vector_value_t<Q>>,
-                  "kldiv::scaled_js_divergence_rows: p and q element types differ");
-    const auto p = as_span(p_logits);
-    const auto q = as_span(q_logits);
-    const std::span<T> o(out.data(), static_cast<std::size_t>(out.size()));
-    detail::check_row_shapes("scaled_js_divergence_rows", p.size(), q.size(), vocabulary, o.size(), options, true);
-    detail::check_logit_rows("scaled_js_divergence_rows", p, q, vocabulary, options);
-    const row_options one = detail::one_row_options(options);
-    detail::policy_rows_with_options(policy, p.size() / vocabulary, p.size(), options, o, unit,
-                                     [&](std::size_t r, information_unit u) noexcept {
-                                         T value = 0;
-                                         unchecked::scaled_js_divergence_rows(p.subspan(r * vocabulary, vocabulary),
-                                                                              q.subspan(r * vocabulary, vocabulary),
-                                                                              vocabulary, std::span<T>(&value, 1), one,
-                                                                              u);
-                                         return value;
-                                     });
+    detail::js_rows_with_policy("scaled_js_divergence_rows", true, policy, p_logits, q_logits, vocabulary, out,
+                                options, unit);
 }
 
 }  // namespace kldiv
