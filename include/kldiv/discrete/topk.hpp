@@ -230,7 +230,7 @@ inline bool sparse_coarsened_kl_row_in_lanes(std::span<const float> q_row, std::
     for (const auto& e : support) indices.push_back(e.index);
     simd::logits_row_sums tail;
     const bool stored = simd::logits_tail_sums(q_row.data(), q_row.data(), n, f, indices.data(), indices.size(),
-                                               grad_q, tail);
+                                               grad_q, tail, true);
     double z = tail.z;
     for (auto& e : support) {
         e.log_q = (double(q_row[e.index]) - f.max_a) * f.inverse_tau;  // the gap, for now

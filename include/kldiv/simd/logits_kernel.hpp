@@ -137,8 +137,9 @@ KLDIV_VECTOR_INLINE bool logits_frame_of(const E* a, const E* b, std::size_t n, 
 ///    top-k row: dᵢ = yᵢ − log1p(x) must keep its digits where dᵢ is small, and x carries the
 ///    weights' error times |y| (3e-9·|y| is 3e-6 of a d of 1e-6 at rows 1e-3 apart); φ's error
 ///    enters x only times y², and the KL with its own 3e-9.
-template <bool WeightsWithin2e15>
+template <bool WeightsWithin2e15, bool WithLogRatio = true>
 struct logits_tier {
+    static constexpr bool with_log_ratio = WithLogRatio;  // false: Σw alone (a row against itself)
     template <int W>
     KLDIV_VECTOR_INLINE static typename lanes<W>::hd weight(const typename lanes<W>::hd& gap) noexcept {
         if constexpr (WeightsWithin2e15)
@@ -168,17 +169,19 @@ KLDIV_VECTOR_INLINE void logits_kl_block(const typename lanes<W>::hd& av, const 
     if constexpr (MayUnderflow) weight = (gap < -700.0) ? D{} : weight;  // e^gap < 1e-304 counts as 0
     if (keep != nullptr) weight = L::keep_where(*keep, weight);
     if (weights != nullptr) L::store_half(weights, weight);
-    const D y = (bv - av) * f.inverse_tau - f.c0;
-    const D phi = Tier::template phi<W>(y);
     z += weight;
-    s1 += weight * y;
-    s2 += weight * phi;
+    if constexpr (Tier::with_log_ratio) {
+        const D y = (bv - av) * f.inverse_tau - f.c0;
+        const D phi = Tier::template phi<W>(y);
+        s1 += weight * y;
+        s2 += weight * phi;
+    }
 }
 
 /// The scalar form of logits_kl_block for the entries after the last whole block.
 template <class E>
 void logits_kl_scalar(E a_logit, E b_logit, const logits_row_frame& f, logits_row_sums& sums,
-                             float* weight = nullptr) noexcept {
+                      float* weight = nullptr) noexcept {
     const double a = logit_value(a_logit), b = logit_value(b_logit);
     const double y = (b - a) * f.inverse_tau - f.c0;
     const double w = std::exp((a - f.max_a) * f.inverse_tau);
@@ -433,13 +436,19 @@ struct logits_tail_sums_body {
     template <int W>
     KLDIV_VECTOR_INLINE static void run(const float* a, const float* b, std::size_t n, const logits_row_frame& f,
                                         const std::size_t* excluded, std::size_t excluded_count, float* weights,
-                                        logits_row_sums& sums, bool& stored) noexcept {
+                                        bool weights_only, logits_row_sums& sums, bool& stored) noexcept {
         stored = weights != nullptr && f.gap_low >= -80.0;
-        if (weights == nullptr)
+        float* to = stored ? weights : nullptr;
+        if (weights_only) {
+            if (weights == nullptr)
+                sums = logits_kl_sums<W, false, logits_tier<false, false>>(a, b, n, f, nullptr, excluded, excluded_count);
+            else
+                sums = logits_kl_sums<W, false, logits_tier<true, false>>(a, b, n, f, to, excluded, excluded_count);
+        } else if (weights == nullptr) {
             sums = logits_kl_sums<W, false>(a, b, n, f, nullptr, excluded, excluded_count);
-        else
-            sums = logits_kl_sums<W, false, logits_weights_within_2e15>(a, b, n, f, stored ? weights : nullptr,
-                                                                        excluded, excluded_count);
+        } else {
+            sums = logits_kl_sums<W, false, logits_weights_within_2e15>(a, b, n, f, to, excluded, excluded_count);
+        }
     }
 };
 
@@ -559,12 +568,13 @@ using detail::logits_row_sums;
 /// have no underflow. Without weights (a value alone) every piece to 3e-9; with weights (n floats,
 /// may be a gradient row) w to 2e-15, so that the shift log1p(x) keeps the digits of small dᵢ,
 /// and each wᵢ is left there when no gap is below −80, as the return value says (excluded
-/// outcomes get 0).
+/// outcomes get 0). weights_only: Σw alone (S₁ = S₂ = 0), for a row against itself.
 inline bool logits_tail_sums(const float* a, const float* b, std::size_t n, const logits_row_frame& f,
                              const std::size_t* excluded, std::size_t excluded_count, float* weights,
-                             logits_row_sums& sums) noexcept {
+                             logits_row_sums& sums, bool weights_only = false) noexcept {
     bool stored = false;
-    detail::dispatch_lanes<detail::logits_tail_sums_body>(a, b, n, f, excluded, excluded_count, weights, sums, stored);
+    detail::dispatch_lanes<detail::logits_tail_sums_body>(a, b, n, f, excluded, excluded_count, weights, weights_only,
+                                                          sums, stored);
     return stored;
 }
 
