@@ -10,6 +10,8 @@ and on |l| <= 1, without a reduction (kl_estimates when every |l| of a group is 
   g11:  g(l) = (e^l - 1 - l)/l^2, degree 11 (~1.4e-14), for simd/detail/constants.hpp (float input)
   r12:  r(l) = (h(l) - 1/6)/l with h(l) = (e^l - 1 - l - l^2/2)/l^3, degree 12 (~1e-16), for
         core/detail/branch_free.hpp (double input)
+  float: g and (1 + (l - 1)e^l)/l^2 with float coefficients, degrees 7 and 8, for the float lanes
+        (checked by emulating their float evaluation: <= 2.2 and <= 2.6 float ulp of phi and rho)
 Chebyshev fits (mpmath.chebyfit, 40 digits), coefficients rounded to double, then the rounded
 polynomials checked on a dense grid against mpmath. Run: python3 tools/generate_exp_polynomials.py
 (needs Debian's python3-mpmath); paste the printed arrays into simd/detail/constants.hpp (exp6, g5, g8, g11) and
@@ -84,3 +86,57 @@ g11 = fit(g, 11, half_width=mp.mpf(1))
 worst_g = worst_relative(g11, g, half_width=mp.mpf(1))
 print("// g11: max relative error of g on [-1, 1]: %.3g" % float(worst_g))
 print("inline constexpr double phi_over_l2_unit_degree11[12] = {%s};" % ", ".join(c.hex() for c in g11))
+
+
+# kl_estimates on float input in float lanes (include/kldiv/simd/detail/exp_residuals.hpp,
+# residuals_in_float_lanes): g and h(l) = (1 + (l - 1)e^l)/l^2 on [-1, 1] to degrees 7 and 8 with
+# coefficients rounded to float; phi = (l*l)*g(l) and rho = (l*l)*h(l) evaluated in float as the
+# lanes do: c0 + l*q(l) with q by Estrin's scheme, every FMA rounded once. The check emulates that
+# float evaluation and reports the worst error in float ulps of phi and rho at float l.
+import struct
+
+
+def to_float(x):
+    return struct.unpack("f", struct.pack("f", float(x)))[0]
+
+
+def float_fma(a, b, c):
+    return to_float(mp.mpf(a) * mp.mpf(b) + mp.mpf(c))
+
+
+def float_ulp(x):
+    e = int(mp.floor(mp.log(abs(x), 2)))
+    return mp.mpf(2) ** (max(e, -126) - 23)
+
+
+def h(t):
+    if abs(t) < mp.mpf("1e-10"):
+        return mp.mpf(1) / 2 + t / 3 + t * t / 8
+    return ((t - 1) * mp.exp(t) + 1) / t**2
+
+
+def fit_float(f, degree):
+    coefficients, _ = mp.chebyfit(f, [-1, 1], degree + 1, error=True)
+    return [to_float(c) for c in reversed(coefficients)]
+
+
+def evaluate_in_float(c, l):
+    l2 = to_float(mp.mpf(l) * l)
+    l4 = to_float(mp.mpf(l2) * l2)
+    q01, q23, q45 = float_fma(c[2], l, c[1]), float_fma(c[4], l, c[3]), float_fma(c[6], l, c[5])
+    q6 = c[7] if len(c) == 8 else float_fma(c[8], l, c[7])
+    q = float_fma(float_fma(q6, l2, q45), l4, float_fma(q23, l2, q01))
+    return to_float(mp.mpf(l2) * float_fma(q, l, c[0]))
+
+
+for name, f, degree in (("phi_over_l2_unit_float_degree7", g, 7), ("rho_over_l2_unit_float_degree8", h, 8)):
+    c = fit_float(f, degree)
+    worst_ulps = 0.0
+    for i in range(-20000, 20001):
+        l = to_float(mp.mpf(i) / 20000 * mp.mpf("0.99999994"))
+        if l == 0:
+            continue
+        exact = mp.mpf(l) ** 2 * f(mp.mpf(l))
+        worst_ulps = max(worst_ulps, float(abs(evaluate_in_float(c, l) - exact) / float_ulp(exact)))
+    print("// %s evaluated in float: max error %.3g ulp" % (name, worst_ulps))
+    print("inline constexpr float %s[%d] = {%s};" % (name, degree + 1, ", ".join(float.hex(x) + "f" for x in c)))

@@ -175,13 +175,22 @@ template <real T>
 /// Direction: log_q[i] = log q(xᵢ) for the sampling distribution q, log_p[i] = log p(xᵢ);
 /// k1, k2, k3 estimate KL[q‖p], `reverse` estimates KL[p‖q] (see kl_estimate_set).
 /// Inputs: equal-length contiguous float or double arrays (float is accumulated in double).
-/// Accuracy: per-sample values to ≤ 2 ulp for double input (|ℓ| < 1: a direct series with
-/// double-word corrections, measured ≤ 1 ulp; elsewhere expm1mx and rlogr_residual) and to
-/// ≤ 1e-12 relative for float input (evaluated in double lanes: five orders below a float ulp;
-/// ℓ of two floats is exact in double). Sums are in double: per block (256 samples with
-/// two-pass M2 for double input; 2048 samples summed in lanes about the block's first values
-/// for plain float input), blocks merged by Chan's formula, so results
-/// agree across chunking and instruction sets to 1e-12 relative (tested). k3 and reverse are never
+/// Accuracy is stated in units of the input type (u = its unit roundoff) and, for the statistics,
+/// on the statistic, against the exact terms of the given inputs (docs/accuracy.md):
+/// - double input: per-sample values ≤ 2 ulp (|ℓ| < 1: a direct series with double-word
+///   corrections, measured ≤ 1 ulp; elsewhere expm1mx and rlogr_residual); sums in blocks of 256
+///   (two-pass M2), merged by Chan's formula: within 1e-12 relative of a one-sample-at-a-time
+///   reference (tested), means within 512·u·mean|x| (the 16·u of float input needs compensated
+///   block sums: not yet).
+/// - float input, plain (no clamp, weights or mask), on AVX2+FMA and AVX-512: in float lanes.
+///   ℓ = fl(log p − log q); φ and ρ ≤ 2.2 and ≤ 2.7 float ulp of their values at that ℓ where
+///   |ℓ| < 1 (with ℓ's own rounding, measured ≤ 3.7 ulp of the exact ℓ's values), the other
+///   samples in double lanes;
+///   each lane sums four values pairwise with their own M2, then double: the mean within
+///   16·u·mean|x| and M2 within 16·u·Σ(x − x̄)² + 2e·√(Σx²·M2) + e²·Σx² with e = 8u, whatever n
+///   (tested to 2²⁶); equal samples give M2 = 0 exactly.
+/// - float input with options, or on the scalar set: double lanes, ≤ 1e-12 relative per sample.
+/// Results agree across chunking and instruction sets within these bounds. k3 and reverse are never
 /// negative; ℓ = −inf (p = 0 at a sample) gives k1 = k2 = k3 = +inf and reverse 1; ℓ = +inf
 /// gives +inf for k3 and reverse and −inf for k1; NaN propagates (statistics become NaN).
 /// Runs on the widest instruction set the CPU has (simd::active_isa()).
@@ -230,7 +239,7 @@ template <real T, execution_policy E>
 /// is therefore bit-identical for kldiv::seq, kldiv::par and any kldiv::parallel{n}, on any
 /// machine with the same instruction set (tested: 1, 2, 3 and 64 threads, float and double,
 /// with weights, mask and clamp). It agrees with the policy-free kl_estimates (one running
-/// merge over 256- or 2048-sample blocks) to its stated 1e-12 relative, not bit for bit.
+/// merge over 256- or 2048-sample blocks) within the stated accuracy, not bit for bit.
 /// Accuracy, special values and errors: as kl_estimates. Calls on ≤ 2¹⁴ samples start no threads.
 template <execution_policy E, real_vector Q, real_vector P>
 [[nodiscard]] kl_estimate_set kl_estimates(const E& policy, const Q& log_q, const P& log_p,

@@ -195,7 +195,7 @@ KLDIV_VECTOR_INLINE void log_ratio_blocks(const T* log_q, const T* log_p, std::s
 #if defined(KLDIV_HAVE_FLOAT_LANES)
 inline constexpr std::size_t fast_block_size = 2048;
 
-/// Float input: blocks of fast_block_size samples; ℓ, ℓ² (k2 = ℓ²/2, scaled at the end), φ and ρ
+/// Float input with options (clamp, weights, mask) or without FMA (W = 4): blocks of fast_block_size samples; ℓ, ℓ² (k2 = ℓ²/2, scaled at the end), φ and ρ
 /// evaluated in double lanes (≤ 1e-13 relative, far below a float ulp) and summed in lanes about
 /// a shift (the block's first values), so M2 = Σa² − (Σa)²/n keeps its digits. Samples go in
 /// groups of four registers: a group with every |ℓ| < 1 takes residuals_within_float_near_zero_lanes (no
@@ -310,6 +310,141 @@ KLDIV_VECTOR_INLINE bool float_lanes_block(const float* log_q, const float* log_
     return true;
 }
 
+/// Float input on the plain path (no clamp, weights or mask), W ≥ 8: the statistics in float
+/// lanes, whose accuracy is stated in float units. Per group of four registers, ℓ = fl(log p −
+/// log q). Where every ℓ of the group is 0 or has 2⁻⁴⁸ ≤ |ℓ| < 1 (two integer tests on the bits
+/// a register), ℓ², φ and ρ are evaluated in float lanes (residuals_in_float_lanes) and each lane
+/// keeps its four values' sum (pairwise: exact for equal values) and their M2 about their own mean
+/// m (x·2⁶⁰ − m·2⁶⁰ by one FMA, squared and summed: the scale keeps every square such a group can
+/// have in float's normal range); the sums, the M2 and the group means' offsets m − s from the
+/// block's shift s then go to double lanes, where the spread between the groups is summed as
+/// 4·Σ(m − s) and 4·Σ(m − s)². So M2 is centred twice — nothing cancels in float — and the bound
+/// is on Σ(x − x̄)² itself. Other registers (NaN, ±inf, |ℓ| ≥ 1, tiny ℓ, the last n mod 4W
+/// samples) take the exact ℓ in double lanes after the loop (residuals_within_float_lanes, watched
+/// for |ℓ| > 640 and non-finite), summing x − s and (x − s)² in double. s: the first sample's value
+/// as its register's path computes it, so constant ℓ gives M2 = 0 exactly. n must be a positive
+/// multiple of W. Returns false (out unspecified) where the watch saw a value outside the double
+/// lanes' range; the caller then reruns the block.
+template <int W, unsigned Stats>
+KLDIV_VECTOR_INLINE bool plain_float_block(const float* log_q, const float* log_p, std::size_t n,
+                                           log_ratio_moments& out) noexcept {
+    using L = lanes<W>;
+    using F = typename L::ff;
+    using D = typename L::hd;
+    using U = typename vector_types<W>::fu32;
+    constexpr std::size_t half = W / 2, group = 4;
+    constexpr std::uint32_t smallest_bits = (127u - 48u) << 23, one_bits = 127u << 23;  // 2⁻⁴⁸, 1
+    constexpr float up = 0x1p60f;
+    constexpr auto wanted = [](int s) constexpr { return ((Stats >> s) & 1u) != 0; };
+    double_range_watch<W> watch;
+    D sum[4] = {}, shifted[4] = {}, squares[4] = {};  // Σx, Σ(x − s), Σ(x − s)², x a group mean ×4 or a sample
+    D within[4] = {};                                 // Σ of the float groups' M2, scaled by 2¹²⁰
+    // x of statistic s (ℓ, ℓ², φ, ρ: k1 and k2 are scaled at the end) in float and in double lanes.
+    const auto float_values = [](const F& l, F(&x)[4]) __attribute__((always_inline)) {
+        const auto r = residuals_in_float_lanes<W, (Stats & k3_statistic) != 0, (Stats & reverse_statistic) != 0>(l);
+        x[0] = l, x[1] = r.square, x[2] = r.phi, x[3] = r.rho;
+    };
+    const auto double_values = [](const D& l, D(&x)[4]) __attribute__((always_inline)) {
+        const auto r = residuals_within_float_lanes<W>(l);
+        x[0] = l, x[1] = r.square, x[2] = r.phi, x[3] = r.rho;
+    };
+    const auto magnitude_bits = [](const F& l) __attribute__((always_inline)) {
+        U bits;
+        std::memcpy(&bits, &l, sizeof bits);
+        return bits & 0x7fffffffu;
+    };
+    const auto in_float_range = [](std::uint32_t m) { return m == 0 || (m >= smallest_bits && m < one_bits); };
+    double shift[4];
+    {
+        const F l = L::load_full(log_p) - L::load_full(log_q);
+        if (in_float_range(magnitude_bits(l)[0])) {
+            F y[4];
+            float_values(l, y);
+            for (int s = 0; s < 4; ++s) shift[s] = y[s][0];
+        } else {
+            D x[4];
+            double_values(L::load_half(log_p) - L::load_half(log_q), x);
+            for (int s = 0; s < 4; ++s) shift[s] = x[s][0];
+        }
+    }
+    const auto float_group = [&](const F(&l)[group]) __attribute__((always_inline)) {
+        F x[group][4];
+        for (std::size_t g = 0; g < group; ++g) float_values(l[g], x[g]);
+        for (int s = 0; s < 4; ++s) {
+            if (!wanted(s)) continue;
+            const F total = (x[0][s] + x[1][s]) + (x[2][s] + x[3][s]);
+            const F centre = total * (up / group);  // m·2⁶⁰, exact
+            F m2{};
+            for (std::size_t g = 0; g < group; ++g) {
+                const F d = x[g][s] * up - centre;  // one FMA: (x − m)·2⁶⁰ rounded once
+                m2 += d * d;
+            }
+            within[s] += L::halves_sum(m2);
+            D low, high;
+            L::halves(total, low, high);
+            sum[s] += low + high;
+            const D a_low = low * (1.0 / group) - shift[s], a_high = high * (1.0 / group) - shift[s];
+            shifted[s] += a_low + a_high;
+            squares[s] += a_low * a_low + a_high * a_high;
+        }
+    };
+    const auto double_register = [&](std::size_t i) __attribute__((always_inline)) {
+        for (std::size_t k = 0; k < 2; ++k) {
+            const D l = L::load_half(log_p + i + k * half) - L::load_half(log_q + i + k * half);  // exact
+            watch.see(l);
+            D x[4];
+            double_values(l, x);
+            for (int s = 0; s < 4; ++s) {
+                if (!wanted(s)) continue;
+                const D a = x[s] - shift[s];
+                sum[s] += x[s], shifted[s] += a * (1.0 / group), squares[s] += a * a * (1.0 / group);
+            }
+        }
+    };
+    // Registers for the double lanes, after the loop: their code would crowd the loop's registers.
+    std::size_t deferred[fast_block_size / 8], deferred_count = 0;
+    std::size_t i = 0;
+    for (; n - i >= group * W; i += group * W) {
+        F l[group];
+        U low = U{} + 0xffffffffu, high = U{};  // min of |ℓ|'s bits − 1 (0 wraps to the top), max of the bits
+        for (std::size_t g = 0; g < group; ++g) {
+            l[g] = L::load_full(log_p + i + g * W) - L::load_full(log_q + i + g * W);
+            const U m = magnitude_bits(l[g]);
+            const U m_less = m - 1u;
+            low = (m_less < low) ? m_less : low;
+            high = (m > high) ? m : high;
+        }
+        const auto outside = (low < smallest_bits - 1u) | (high >= one_bits);
+        std::uint64_t words[sizeof outside / sizeof(std::uint64_t)];
+        std::memcpy(words, &outside, sizeof words);
+        std::uint64_t any = 0;
+        for (const std::uint64_t w : words) any |= w;
+        if (any == 0) {
+            float_group(l);
+        } else {
+            for (std::size_t g = 0; g < group; ++g) deferred[deferred_count++] = i + g * W;
+        }
+    }
+    for (; i < n; i += W) deferred[deferred_count++] = i;
+    for (std::size_t k = 0; k < deferred_count; ++k) double_register(deferred[k]);
+    if (!watch.in_range()) return false;
+    const double count = static_cast<double>(n);
+    out.count = count;
+    out.clamped = 0;
+    for (int s = 0; s < 4; ++s) {
+        if (!wanted(s)) continue;
+        out.mean[s] = L::lane_sum(sum[s]) / count;
+        // Shifted sums were kept divided by 4 (each float group counts as one mean of four).
+        const double a = group * L::lane_sum(shifted[s]), a2 = group * L::lane_sum(squares[s]);
+        const double m2 = L::lane_sum(within[s]) * 0x1p-120 + (a2 - a * (a / count));
+        // Values past 10¹⁵⁴ overflow their squares: M2 is then +inf, as a Welford update gives.
+        out.m2[s] = (a2 == __builtin_inf()) ? a2 : (m2 > 0 ? m2 : 0.0);
+    }
+    out.mean[0] = -out.mean[0];             // k1 = −ℓ
+    out.mean[1] *= 0.5, out.m2[1] *= 0.25;  // k2 = ℓ²/2 (exact scalings)
+    return true;
+}
+
 template <int W, class Sink>
 struct float_lanes_blocks {
     template <bool Clamp, bool Weights, bool Mask, unsigned Stats>
@@ -331,9 +466,15 @@ struct float_lanes_blocks {
         while (start < vector_end) {
             const std::size_t count = (vector_end - start < fast_block_size) ? vector_end - start : fast_block_size;
             log_ratio_moments block;
-            if (float_lanes_block<W, Clamp, Weights, Mask, Stats>(log_q + start, log_p + start,
-                                                           Weights ? weights + start : nullptr,
-                                                           Mask ? mask + start : nullptr, count, limit, block)) {
+            bool done;
+            if constexpr (W >= 8 && !Clamp && !Weights && !Mask)
+                done = plain_float_block<W, Stats>(log_q + start, log_p + start, count, block);
+            else
+                done = float_lanes_block<W, Clamp, Weights, Mask, Stats>(log_q + start, log_p + start,
+                                                                        Weights ? weights + start : nullptr,
+                                                                        Mask ? mask + start : nullptr, count, limit,
+                                                                        block);
+            if (done) {
                 sink(block);
             } else {
                 for (std::size_t sub = start; sub < start + count; sub += block_size) {
@@ -374,9 +515,10 @@ struct log_ratio_body {
 }  // namespace detail
 
 /// Runs the log-ratio kernel on the active instruction set (simd::active_isa()), calling
-/// sink(log_ratio_moments) once per block of 256 samples, in order. Every path computes the
-/// same quantities to within the residuals' ≤ 2 ulp; sums are per block in double, blocks are
-/// merged by the caller (Chan), so results do not depend on the ISA beyond rounding.
+/// sink(log_ratio_moments) once per block (256 samples, 2048 for float input), in order. Double
+/// input: residuals ≤ 2 ulp, sums per block in double. Float input: plain_float_block (float
+/// lanes, the statistics' bounds in float units) or float_lanes_block (double lanes). Blocks are
+/// merged by the caller (Chan), so results do not depend on the ISA beyond those bounds.
 template <class T, class Sink>
 void log_ratio_kernel(const T* log_q, const T* log_p, std::size_t n, const log_ratio_options& options, Sink&& sink) {
 #if defined(KLDIV_HAVE_FLOAT_LANES)

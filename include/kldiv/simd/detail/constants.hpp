@@ -79,6 +79,16 @@ inline constexpr double phi_over_l2_unit_degree11[12] = {
     0x1.fffffffffff9ap-2,  0x1.5555555555548p-3,  0x1.5555555563b32p-5,  0x1.1111111114e46p-7,
     0x1.6c16c15724e9bp-10, 0x1.a01a0194f26fcp-13, 0x1.a01a17f3de1a9p-16, 0x1.71de4639b431cp-19,
     0x1.27da3ae78ce94p-22, 0x1.ae58e200253c4p-26, 0x1.23b1d66b0b6e4p-29, 0x1.6638d02a28c3bp-33};
+// The float-lane tier (exp_residuals.hpp, residuals_in_float_lanes), coefficients in float, for
+// φ = (l·l)·g(l) and ρ = (l·l)·h(l) with h(l) = (1 + (l − 1)eˡ)/l², evaluated in float with FMA
+// on |l| < 1 as the lanes do (c₀ + l·q(l), q by Estrin): ≤ 2.18 and ≤ 2.64 float ulp (the generator
+// emulates that float evaluation).
+inline constexpr float phi_over_l2_unit_float_degree7[8] = {
+    0x1.000000p-1f,  0x1.555556p-3f,  0x1.55557ap-5f,  0x1.11111ep-7f,
+    0x1.6bff52p-10f, 0x1.a00900p-13f, 0x1.a971fcp-16f, 0x1.78a70ep-19f};
+inline constexpr float rho_over_l2_unit_float_degree8[9] = {
+    0x1.000000p-1f,  0x1.555554p-2f,  0x1.000000p-3f,  0x1.111152p-5f,  0x1.c71ca0p-8f,
+    0x1.37f6b4p-10f, 0x1.6c01aep-13f, 0x1.7b6f50p-16f, 0x1.53e25ep-19f};
 // On |t| ≤ ln2/2: eᵗ to 2.5e-9 relative,
 inline constexpr double exp_degree6[7] = {0x1.0000000000000p+0, 0x1.000000a1fd6a7p+0, 0x1.00000028794dfp-1,
                                           0x1.5554043e289bcp-3, 0x1.5554ace120b86p-5, 0x1.126fa6fd6e815p-7,

@@ -87,6 +87,30 @@ struct lanes {
             return __builtin_convertvector(v, hd);
         }
     }
+    /// The two halves of a float register widened to doubles (exact). Written out for W ≥ 8: GCC 12
+    /// converts a half taken by a shuffle two floats at a time through the stack.
+    KLDIV_VECTOR_INLINE static void halves(const ff& v, hd& low, hd& high) noexcept {
+        if constexpr (W == 16) {
+            hf upper;
+            asm("vextractf64x4 $1, %1, %0" : "=v"(upper) : "v"(v));
+            asm("vcvtps2pd %t1, %0" : "=v"(low) : "v"(v));
+            asm("vcvtps2pd %1, %0" : "=v"(high) : "v"(upper));
+        } else if constexpr (W == 8) {
+            hf upper;
+            asm("vextractf128 $1, %1, %0" : "=x"(upper) : "x"(v));
+            asm("vcvtps2pd %x1, %0" : "=x"(low) : "x"(v));
+            asm("vcvtps2pd %1, %0" : "=x"(high) : "x"(upper));
+        } else {
+            low = hd{v[0], v[1]};
+            high = hd{v[2], v[3]};
+        }
+    }
+    /// The two halves' sum in double (one rounding).
+    KLDIV_VECTOR_INLINE static hd halves_sum(const ff& v) noexcept {
+        hd low, high;
+        halves(v, low, high);
+        return low + high;
+    }
     /// bfloat16 from p as floats (Out: hf or ff), via their 16-bit (Narrow) and 32-bit (Wide)
     /// integer vectors: each bfloat16 is the upper half of its float's bits.
     template <class Out, class Narrow, class Wide>
@@ -197,6 +221,15 @@ struct double_range_watch {
         return true;
     }
 };
+
+/// c[0] + c[1]·t + … + c[N−1]·t^(N−1) in float lanes by Horner's rule (one FMA a step in the
+/// clones that have FMA).
+template <int W, std::size_t N>
+KLDIV_VECTOR_INLINE typename lanes<W>::ff horner_float_lanes(const typename lanes<W>::ff& t, const float (&c)[N]) noexcept {
+    typename lanes<W>::ff result = typename lanes<W>::ff{} + c[N - 1];
+    for (std::size_t i = N - 1; i-- > 0;) result = result * t + c[i];
+    return result;
+}
 
 /// c[0] + c[1]·t + … + c[N−1]·t^(N−1) from the first N ≤ size coefficients of c, by Horner's rule
 /// in double lanes (a prefix: js_kernel.hpp takes as many atanh terms as its tier needs).
