@@ -379,8 +379,9 @@ TEST_CASE("float input: per-sample k3 and reverse values within 3 float ulp of q
         }
 }
 
-// log p − log q rounded to float: φ and ρ of the rounded ℓ, whose condition numbers on |ℓ| < 1
-// are ≤ 2.4 and ≤ 2.7, within 4 ulp of the exact ℓ's values.
+// log p − log q rounded to float: within 4 ulp of the exact ℓ's φ and ρ — with ρ, ℓ's rounding
+// is put back to first order; k3 alone evaluates φ to ≤ 1.55 ulp and leaves ℓ's rounding (φ's
+// condition number ≤ 2.4 on |ℓ| < 1).
 TEST_CASE("float input: per-sample k3 and reverse values of inexact log-ratios within 4 float ulp, on every "
           "instruction set",
           "[estimators][kl_estimates][float]") {
@@ -395,10 +396,14 @@ TEST_CASE("float input: per-sample k3 and reverse values of inexact log-ratios w
             const float log_q = static_cast<float>(where(engine));
             const float log_p = static_cast<float>(log_q + ratio(engine));
             const std::vector<float> q(equal_samples, log_q), p(equal_samples, log_p);
-            const auto e = kldiv::kl_estimates(q, p);
+            const auto e = kldiv::kl_estimates(q, p);  // φ and ρ, ℓ's rounding put back
+            kldiv::kl_estimate_options<float> k3_alone;
+            k3_alone.estimators = kldiv::kl_estimator::k3;
+            const auto k3 = kldiv::kl_estimates(q, p, k3_alone);  // φ alone, ℓ² in two parts
             const quad x = quad(log_p) - quad(log_q);
             for (const double error : {float_ulps(e.k3.mean(), kldiv::test::ref_expm1mx(x)),
-                                       float_ulps(e.reverse.mean(), kldiv::test::ref_rlogr_residual(x))})
+                                       float_ulps(e.reverse.mean(), kldiv::test::ref_rlogr_residual(x)),
+                                       float_ulps(k3.k3.mean(), kldiv::test::ref_expm1mx(x))})
                 if (error > worst) worst = error, worst_at = static_cast<double>(x);
         }
         INFO(kldiv::simd::name(set) << ": worst " << worst << " float ulp at " << worst_at);
@@ -469,10 +474,13 @@ TEMPLATE_TEST_CASE("estimator subsets: what is asked for equals the all-four run
                                                     << subset.bits() << ", statistic " << s);
                         if (subset.contains(static_cast<kl_estimator>(s))) {
                             CHECK(fields[s]->count() == all_fields[s]->count());
-                            CHECK(fields[s]->mean() == Approx(all_fields[s]->mean()).epsilon(1e-15).margin(1e-300));
+                            // Float input in float lanes: k3 without ρ carries ℓ² in two parts, with ρ
+                            // it corrects ℓ's rounding; both within the contract (32u of each other).
+                            const double close = std::is_same_v<T, float> ? 4e-6 : 1e-15;
+                            CHECK(fields[s]->mean() == Approx(all_fields[s]->mean()).epsilon(close).margin(1e-300));
                             if (n > 1)
                                 CHECK(fields[s]->variance() ==
-                                      Approx(all_fields[s]->variance()).epsilon(1e-14).margin(1e-300));
+                                      Approx(all_fields[s]->variance()).epsilon(10 * close).margin(1e-300));
                         } else {
                             CHECK(fields[s]->count() == 0);
                         }

@@ -16,6 +16,7 @@
 #include "kldiv/core/error.hpp"
 #include "kldiv/core/execution.hpp"
 #include "kldiv/core/running_stats.hpp"
+#include "kldiv/core/summation.hpp"
 #include "kldiv/core/real_vector.hpp"
 #include "kldiv/estimators/kl_estimator.hpp"
 #include "kldiv/simd/log_ratio_kernel.hpp"
@@ -79,16 +80,58 @@ inline constexpr std::size_t kl_estimates_chunk_size = std::size_t{1} << 16;
 
 namespace detail {
 
-inline void absorb(kl_estimate_set& set, const simd::log_ratio_moments& block, kl_estimator_set wanted) noexcept {
-    if (block.count > 0) {
-        const auto n = static_cast<std::uint64_t>(block.count);
-        running_stats* const fields[4] = {&set.k1, &set.k2, &set.k3, &set.reverse};
-        for (unsigned s = 0; s < 4; ++s)
-            if (wanted.contains(static_cast<kl_estimator>(s)))
-                fields[s]->merge(running_stats::from_moments(n, block.mean[s], block.m2[s]));
+/// The blocks' (count, mean, M2) of one statistic, merged without error growing with their
+/// number: Σ count·mean, Σ count·(mean − s) and Σ (M2 + count·(mean − s)²) in compensated sums,
+/// s the first block's mean (Chan's update, merged block after block, adds about one rounding
+/// of the mean per block: 2²⁶ double samples would lose 2¹⁷ ulp). M2 is then within a few ε of
+/// Σ(x − s)² beyond the blocks' own errors. Non-finite means or M2 take Chan's update (its rules
+/// for ±inf and NaN).
+class block_moments {
+public:
+    void add(std::uint64_t count, double mean, double m2) noexcept {
+        if (count == 0) return;
+        chan_.merge(running_stats::from_moments(count, mean, m2));
+        if (count_ == 0) shift_ = std::isfinite(mean) ? mean : 0.0;
+        count_ += count;
+        const double n = static_cast<double>(count), d = mean - shift_;
+        sum_.add(n * mean);
+        shifted_.add(n * d);
+        squares_.add(m2);
+        squares_.add(n * d * d);
     }
-    set.clamped += block.clamped;
-}
+    [[nodiscard]] running_stats value() const noexcept {
+        const double n = static_cast<double>(count_), sum = sum_.value(), a = shifted_.value(), q = squares_.value();
+        if (count_ == 0 || !std::isfinite(sum) || !std::isfinite(a) || !std::isfinite(q)) return chan_;
+        const double m2 = q - a * (a / n);
+        return running_stats::from_moments(count_, sum / n, m2 > 0 ? m2 : 0.0);
+    }
+
+private:
+    running_stats chan_;
+    std::uint64_t count_ = 0;
+    double shift_ = 0;
+    compensated_sum<double> sum_, shifted_, squares_;
+};
+
+/// kl_estimates' four statistics, absorbing the kernel's blocks in order.
+struct estimate_blocks {
+    block_moments statistic[4];
+    std::uint64_t clamped = 0;
+    void absorb(const simd::log_ratio_moments& block, kl_estimator_set wanted) noexcept {
+        if (block.count > 0)
+            for (unsigned s = 0; s < 4; ++s)
+                if (wanted.contains(static_cast<kl_estimator>(s)))
+                    statistic[s].add(static_cast<std::uint64_t>(block.count), block.mean[s], block.m2[s]);
+        clamped += block.clamped;
+    }
+    [[nodiscard]] kl_estimate_set value() const noexcept {
+        kl_estimate_set set;
+        set.k1 = statistic[0].value(), set.k2 = statistic[1].value();
+        set.k3 = statistic[2].value(), set.reverse = statistic[3].value();
+        set.clamped = clamped;
+        return set;
+    }
+};
 
 /// Throws unless every weight of an unmasked sample is finite and ≥ 0. The scan is branch-free
 /// (vectorised); only on failure does a second loop find the index for the message.
@@ -145,11 +188,11 @@ template <real T>
     kernel_options.weights = options.weights.empty() ? nullptr : options.weights.data();
     kernel_options.mask = options.mask.empty() ? nullptr : options.mask.data();
     kernel_options.statistics = options.estimators.bits();
-    kl_estimate_set set;
+    detail::estimate_blocks blocks;
     const kl_estimator_set wanted = options.estimators;
     simd::log_ratio_kernel(log_q.data(), log_p.data(), log_q.size(), kernel_options,
-                           [&set, wanted](const simd::log_ratio_moments& block) { detail::absorb(set, block, wanted); });
-    return set;
+                           [&blocks, wanted](const simd::log_ratio_moments& block) { blocks.absorb(block, wanted); });
+    return blocks.value();
 }
 
 }  // namespace unchecked
@@ -176,19 +219,17 @@ template <real T>
 /// k1, k2, k3 estimate KL[q‖p], `reverse` estimates KL[p‖q] (see kl_estimate_set).
 /// Inputs: equal-length contiguous float or double arrays (float is accumulated in double).
 /// Accuracy is stated in units of the input type (u = its unit roundoff) and, for the statistics,
-/// on the statistic, against the exact terms of the given inputs (docs/accuracy.md):
-/// - double input: per-sample values ≤ 2 ulp (|ℓ| < 1: a direct series with double-word
-///   corrections, measured ≤ 1 ulp; elsewhere expm1mx and rlogr_residual); sums in blocks of 256
-///   (two-pass M2), merged by Chan's formula: within 1e-12 relative of a one-sample-at-a-time
-///   reference (tested), means within 512·u·mean|x| (the 16·u of float input needs compensated
-///   block sums: not yet).
-/// - float input, plain (no clamp, weights or mask), on AVX2+FMA and AVX-512: in float lanes.
-///   ℓ = fl(log p − log q); φ and ρ ≤ 2.2 and ≤ 2.7 float ulp of their values at that ℓ where
-///   |ℓ| < 1 (with ℓ's own rounding, measured ≤ 3.7 ulp of the exact ℓ's values), the other
-///   samples in double lanes;
-///   each lane sums four values pairwise with their own M2, then double: the mean within
-///   16·u·mean|x| and M2 within 16·u·Σ(x − x̄)² + 2e·√(Σx²·M2) + e²·Σx² with e = 8u, whatever n
-///   (tested to 2²⁶); equal samples give M2 = 0 exactly.
+/// on the statistic (docs/accuracy.md): the mean within 16·u·mean|x| and M2 within
+/// 16·u·Σ(x − s)² + 2e·√(Σx²·M2) + e²·Σx² (e = 8u, the per-sample bound; s the first block's
+/// mean) of the exact terms x, whatever n: blocks are summed pairwise in lanes and merged in
+/// compensated sums (kl_estimates(policy, …) merges its 2¹⁶-sample chunks by Chan's formula).
+/// - double input: per-sample values ≤ 2 ulp of those of ℓ = fl(log p − log q) (|ℓ| < 1: a
+///   direct series with double-word corrections, measured ≤ 1 ulp; elsewhere expm1mx and
+///   rlogr_residual); the terms are those of that ℓ.
+/// - float input, plain (no clamp, weights or mask), on AVX2+FMA and AVX-512: float lanes where
+///   |ℓ| < 1, the terms those of the exact log p − log q: φ and ρ ≤ 4 ulp of them (with ρ, ℓ's
+///   rounding is put back; k3 without ρ evaluates φ to ≤ 1.55 ulp at the float ℓ; measured ≤ 3.34
+///   ulp at 10⁷ points), the other samples in double lanes; equal samples give M2 = 0 exactly.
 /// - float input with options, or on the scalar set: double lanes, ≤ 1e-12 relative per sample.
 /// Results agree across chunking and instruction sets within these bounds. k3 and reverse are never
 /// negative; ℓ = −inf (p = 0 at a sample) gives k1 = k2 = k3 = +inf and reverse 1; ℓ = +inf

@@ -44,6 +44,7 @@ struct log_ratio_options {
 namespace detail {
 
 inline constexpr std::size_t block_size = 256;
+static_assert(block_size % 32 == 0, "means_and_m2s pads the value arrays to a multiple of 32");
 
 /// One block (n ≤ block_size): values into stack arrays, then two passes (mean, then centred
 /// squares) — vectorisable loops, and M2 without the cancellation of Σv² − n·mean².
@@ -138,7 +139,7 @@ KLDIV_VECTOR_INLINE void log_ratio_block(const T* log_q, const T* log_p, std::si
     out.count = count;
     out.clamped = clamped;
     if (count == 0) return;
-    const double* const values[4] = {v1, v2, v3, v4};
+    double* const values[4] = {v1, v2, v3, v4};
     means_and_m2s<Stats>(values, Mask ? keep : nullptr, n, count, out.mean, out.m2);
 }
 
@@ -340,8 +341,9 @@ KLDIV_VECTOR_INLINE bool plain_float_block(const float* log_q, const float* log_
     D sum[4] = {}, shifted[4] = {}, squares[4] = {};  // Σx, Σ(x − s), Σ(x − s)², x a group mean ×4 or a sample
     D within[4] = {};                                 // Σ of the float groups' M2, scaled by 2¹²⁰
     // x of statistic s (ℓ, ℓ², φ, ρ: k1 and k2 are scaled at the end) in float and in double lanes.
-    const auto float_values = [](const F& l, F(&x)[4]) __attribute__((always_inline)) {
-        const auto r = residuals_in_float_lanes<W, (Stats & k3_statistic) != 0, (Stats & reverse_statistic) != 0>(l);
+    const auto float_values = [](const F& p, const F& q, const F& l, F(&x)[4]) __attribute__((always_inline)) {
+        const auto r =
+            residuals_in_float_lanes<W, (Stats & k3_statistic) != 0, (Stats & reverse_statistic) != 0>(p, q, l);
         x[0] = l, x[1] = r.square, x[2] = r.phi, x[3] = r.rho;
     };
     const auto double_values = [](const D& l, D(&x)[4]) __attribute__((always_inline)) {
@@ -356,10 +358,10 @@ KLDIV_VECTOR_INLINE bool plain_float_block(const float* log_q, const float* log_
     const auto in_float_range = [](std::uint32_t m) { return m == 0 || (m >= smallest_bits && m < one_bits); };
     double shift[4];
     {
-        const F l = L::load_full(log_p) - L::load_full(log_q);
+        const F p = L::load_full(log_p), q = L::load_full(log_q), l = p - q;
         if (in_float_range(magnitude_bits(l)[0])) {
             F y[4];
-            float_values(l, y);
+            float_values(p, q, l, y);
             for (int s = 0; s < 4; ++s) shift[s] = y[s][0];
         } else {
             D x[4];
@@ -367,9 +369,10 @@ KLDIV_VECTOR_INLINE bool plain_float_block(const float* log_q, const float* log_
             for (int s = 0; s < 4; ++s) shift[s] = x[s][0];
         }
     }
-    const auto float_group = [&](const F(&l)[group]) __attribute__((always_inline)) {
+    const auto float_group = [&](std::size_t i, const F(&l)[group]) __attribute__((always_inline)) {
         F x[group][4];
-        for (std::size_t g = 0; g < group; ++g) float_values(l[g], x[g]);
+        for (std::size_t g = 0; g < group; ++g)
+            float_values(L::load_full(log_p + i + g * W), L::load_full(log_q + i + g * W), l[g], x[g]);
         for (int s = 0; s < 4; ++s) {
             if (!wanted(s)) continue;
             const F total = (x[0][s] + x[1][s]) + (x[2][s] + x[3][s]);
@@ -420,7 +423,7 @@ KLDIV_VECTOR_INLINE bool plain_float_block(const float* log_q, const float* log_
         std::uint64_t any = 0;
         for (const std::uint64_t w : words) any |= w;
         if (any == 0) {
-            float_group(l);
+            float_group(i, l);
         } else {
             for (std::size_t g = 0; g < group; ++g) deferred[deferred_count++] = i + g * W;
         }

@@ -6,7 +6,7 @@
 //   within_float  ~1e-13 relative, so that float input rounded back is within 0.5 ulp + 1e-13:
 //                 residuals_within_float (scalar double, ~1e-14), residuals_within_float_lanes
 //                 and, for |l| < 1, residuals_within_float_near_zero_lanes (double lanes);
-//   in_float      ≤ 2.7 float ulp at a float ℓ with |ℓ| < 1, in float lanes:
+//   in_float      ≤ 4 float ulp of the exact log-ratio's values, |ℓ| < 1, in float lanes:
 //                 residuals_in_float_lanes (kl_estimates on float input, where the statistics are
 //                 stated in float units);
 //   within_3e9    ~3e-9 relative, three orders below a float ulp: exp_within_3e9_lanes and
@@ -155,39 +155,55 @@ KLDIV_VECTOR_INLINE residual_lanes<typename lanes<W>::hd> residuals_within_float
     return out;
 }
 
-/// ℓ², φ(ℓ) and ρ(ℓ) of float ℓ in float lanes: ℓ² = ℓ·ℓ, φ = ℓ²·g(ℓ) and ρ = ℓ²·h(ℓ) with
-/// h(ℓ) = (1 + (ℓ − 1)eˡ)/ℓ², both by float polynomials on |ℓ| < 1 evaluated by FMA: ≤ 2.18 and
-/// ≤ 2.64 float ulp of φ and ρ at that ℓ (tools/generate_exp_polynomials.py emulates the float
-/// evaluation on a grid; tests/estimators/test_kl_estimates.cpp measures it through kl_estimates on
-/// every ISA), ℓ = 0 gives 0.
-/// For 2⁻⁶² ≤ |ℓ| < 1 or ℓ = 0 only: below, ℓ² leaves float's normal range. W ≥ 8 (the clones
-/// where a*b + c fuses; the polynomials are fitted for that evaluation). Rho and Phi: what is
-/// wanted (the other is left unspecified and not computed).
+/// ℓ², φ(ℓ) and ρ(ℓ) in float lanes for ℓ = fl(log p − log q) of float inputs with |ℓ| < 1:
+/// φ = ℓ²·g(ℓ), ρ = ℓ²·h(ℓ), h(ℓ) = (1 + (ℓ − 1)eˡ)/ℓ², by float polynomials written ½ + ℓ·q(ℓ), q
+/// by Estrin's scheme (a chain of 5 FMAs instead of Horner's 8: latency bounds the loop).
+/// - φ alone (Rho false): ℓ² carried as ℓ² + e₂ (e₂ = fma(ℓ, ℓ, −ℓ²), exact), φ = ½ℓ² + (½e₂ +
+///   ℓ²·ℓq): ≤ 1.55 float ulp of φ at the float ℓ; ℓ's own rounding (φ's condition number ≤ 2.4
+///   on |ℓ| < 1) adds ≤ 2.4 ulp: < 4 ulp of the exact log-ratio’s φ.
+/// - with ρ (Rho true): the polynomials times ℓ² (≤ 2.18 and ≤ 2.64 ulp at the float ℓ) and the
+///   rounding error ε of ℓ (TwoSum, exact) put back to first order: φ += ε(ℓ + φ), ρ += εℓ(1 + ℓ + φ)
+///   (the derivatives), which leaves ≤ ~0.1 ulp of it.
+/// (tools/generate_exp_polynomials.py emulates both evaluations on a grid; tests/estimators/
+/// test_kl_estimates.cpp measures them through kl_estimates on every ISA.) ℓ = 0 gives 0. For
+/// 2⁻⁶² ≤ |ℓ| < 1 or ℓ = 0 only: below, ℓ² leaves float's normal range. W ≥ 8 (the clones where
+/// a*b + c fuses; the error-free steps rely on it).
 template <class F>
 struct float_residual_lanes {
     F square, phi, rho;
 };
 template <int W, bool Phi, bool Rho>
 KLDIV_VECTOR_INLINE float_residual_lanes<typename lanes<W>::ff> residuals_in_float_lanes(
-    const typename lanes<W>::ff& l) noexcept {
+    const typename lanes<W>::ff& log_p, const typename lanes<W>::ff& log_q, const typename lanes<W>::ff& l) noexcept {
     static_assert(W >= 8, "fitted for FMA evaluation");
     using F = typename lanes<W>::ff;
     float_residual_lanes<F> out;
     const F l2 = l * l, l4 = l2 * l2;
-    // c₀ + ℓ·q(ℓ) with q by Estrin's scheme: a chain of 5 FMAs instead of Horner's 8 (latency,
-    // not the count of operations, bounds this loop); q's rounding is scaled down by |ℓq/(c₀ + ℓq)| ≤ ½
-    // and the last FMA rounds once at the top.
-    const auto evaluate = [&](const auto& c) __attribute__((always_inline)) {
+    // q(ℓ) of ½ + ℓ·q(ℓ) by Estrin; q's rounding is scaled down by |ℓq/(½ + ℓq)| ≤ ½.
+    const auto q_of = [&](const auto& c) __attribute__((always_inline)) {
         constexpr std::size_t N = sizeof c / sizeof c[0];
         const F q01 = (F{} + c[2]) * l + c[1], q23 = (F{} + c[4]) * l + c[3], q45 = (F{} + c[6]) * l + c[5];
         F q6 = F{} + c[7];
         if constexpr (N == 9) q6 = q6 + l * c[8];
-        const F q = (q6 * l2 + q45) * l4 + (q23 * l2 + q01);
-        return q * l + c[0];
+        return (q6 * l2 + q45) * l4 + (q23 * l2 + q01);
     };
     out.square = l2;
-    if constexpr (Phi) out.phi = l2 * evaluate(phi_over_l2_unit_float_degree7);
-    if constexpr (Rho) out.rho = l2 * evaluate(rho_over_l2_unit_float_degree8);
+    if constexpr (!Rho) {
+        if constexpr (Phi) {
+            const F e2 = l * l - l2;  // one FMA: exact
+            const F lq = l * q_of(phi_over_l2_unit_float_degree7);
+            out.phi = l2 * 0.5f + (l2 * lq + e2 * 0.5f);
+        }
+    } else {
+        // TwoSum: ε = (log p − log q) − ℓ exactly (no products, so contraction cannot change it).
+        const F q_virtual = l - log_p, p_virtual = l - q_virtual;
+        const F error = (log_p - p_virtual) - (log_q + q_virtual);
+        const F phi = l2 * (q_of(phi_over_l2_unit_float_degree7) * l + 0.5f);
+        const F rho = l2 * (q_of(rho_over_l2_unit_float_degree8) * l + 0.5f);
+        const F slope = l + phi;  // φ'(ℓ) = eˡ − 1
+        if constexpr (Phi) out.phi = error * slope + phi;
+        out.rho = (error * l) * (slope + 1.0f) + rho;  // ρ'(ℓ) = ℓeˡ
+    }
     return out;
 }
 
