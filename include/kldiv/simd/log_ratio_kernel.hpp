@@ -196,8 +196,8 @@ KLDIV_VECTOR_INLINE void log_ratio_blocks(const T* log_q, const T* log_p, std::s
 #if defined(KLDIV_HAVE_FLOAT_LANES)
 inline constexpr std::size_t fast_block_size = 2048;
 
-/// Float input with options (clamp, weights, mask) or without FMA (W = 4): blocks of fast_block_size samples; ℓ, ℓ² (k2 = ℓ²/2, scaled at the end), φ and ρ
-/// evaluated in double lanes (≤ 1e-13 relative, far below a float ulp) and summed in lanes about
+/// Float input with options (clamp, weights, mask) or without FMA (W = 4): blocks of
+/// fast_block_size samples; ℓ, ℓ² (k2 = ℓ²/2, scaled at the end), φ and ρ evaluated in double lanes (≤ 1e-13 relative, far below a float ulp) and summed in lanes about
 /// a shift (the block's first values), so M2 = Σa² − (Σa)²/n keeps its digits. Samples go in
 /// groups of four registers: a group with every |ℓ| < 1 takes residuals_within_float_near_zero_lanes (no
 /// reduction), any other group residuals_within_float_lanes. Options as log_ratio_block: masked lanes get ℓ = 0 and weight 0 before

@@ -195,7 +195,9 @@ KLDIV_VECTOR_INLINE float_residual_lanes<typename lanes<W>::ff> residuals_in_flo
             out.phi = l2 * 0.5f + (l2 * lq + e2 * 0.5f);
         }
     } else {
-        // TwoSum: ε = (log p − log q) − ℓ exactly (no products, so contraction cannot change it).
+        // TwoSum: ε = (log p − log q) − ℓ exactly (no products: contraction cannot change it).
+        // Written out: detail::two_sum takes its vector arguments by value, which draws GCC's ABI
+        // note for 512-bit vectors.
         const F q_virtual = l - log_p, p_virtual = l - q_virtual;
         const F error = (log_p - p_virtual) - (log_q + q_virtual);
         const F phi = l2 * (q_of(phi_over_l2_unit_float_degree7) * l + 0.5f);

@@ -222,15 +222,6 @@ struct double_range_watch {
     }
 };
 
-/// c[0] + c[1]·t + … + c[N−1]·t^(N−1) in float lanes by Horner's rule (one FMA a step in the
-/// clones that have FMA).
-template <int W, std::size_t N>
-KLDIV_VECTOR_INLINE typename lanes<W>::ff horner_float_lanes(const typename lanes<W>::ff& t, const float (&c)[N]) noexcept {
-    typename lanes<W>::ff result = typename lanes<W>::ff{} + c[N - 1];
-    for (std::size_t i = N - 1; i-- > 0;) result = result * t + c[i];
-    return result;
-}
-
 /// c[0] + c[1]·t + … + c[N−1]·t^(N−1) from the first N ≤ size coefficients of c, by Horner's rule
 /// in double lanes (a prefix: js_kernel.hpp takes as many atanh terms as its tier needs).
 template <int W, std::size_t N, std::size_t M>
