@@ -187,11 +187,6 @@ struct log_ratio_blocks_body {
     }
 };
 
-template <bool UseFma, class T, class Sink>
-KLDIV_VECTOR_INLINE void log_ratio_blocks(const T* log_q, const T* log_p, std::size_t n,
-                                          const log_ratio_options& options, Sink& sink) noexcept {
-    with_options<log_ratio_blocks_body<UseFma, T, Sink>>(options, log_q, log_p, n, options, sink);
-}
 
 #if defined(KLDIV_HAVE_FLOAT_LANES)
 inline constexpr std::size_t fast_block_size = 2048;
@@ -313,7 +308,7 @@ KLDIV_VECTOR_INLINE bool float_lanes_block(const float* log_q, const float* log_
 
 /// Float input on the plain path (no clamp, weights or mask), W ≥ 8: the statistics in float
 /// lanes, whose accuracy is stated in float units. Per group of four registers, ℓ = fl(log p −
-/// log q). Where every ℓ of the group is 0 or has 2⁻⁴⁸ ≤ |ℓ| < 1 (two integer tests on the bits
+/// log q). Where every ℓ of the group is 0 or has 2⁻⁴⁸ < |ℓ| < 1 (two integer tests on the bits
 /// a register), ℓ², φ and ρ are evaluated in float lanes (residuals_in_float_lanes) and each lane
 /// keeps its four values' sum (pairwise: exact for equal values) and their M2 about their own mean
 /// m (x·2⁶⁰ − m·2⁶⁰ by one FMA, squared and summed: the scale keeps every square such a group can
@@ -355,7 +350,7 @@ KLDIV_VECTOR_INLINE bool plain_float_block(const float* log_q, const float* log_
         std::memcpy(&bits, &l, sizeof bits);
         return bits & 0x7fffffffu;
     };
-    const auto in_float_range = [](std::uint32_t m) { return m == 0 || (m >= smallest_bits && m < one_bits); };
+    const auto in_float_range = [](std::uint32_t m) { return m == 0 || (m > smallest_bits && m < one_bits); };
     double shift[4];
     {
         const F p = L::load_full(log_p), q = L::load_full(log_q), l = p - q;
@@ -417,12 +412,11 @@ KLDIV_VECTOR_INLINE bool plain_float_block(const float* log_q, const float* log_
             low = (m_less < low) ? m_less : low;
             high = (m > high) ? m : high;
         }
-        const auto outside = (low < smallest_bits - 1u) | (high >= one_bits);
-        std::uint64_t words[sizeof outside / sizeof(std::uint64_t)];
-        std::memcpy(words, &outside, sizeof words);
-        std::uint64_t any = 0;
-        for (const std::uint64_t w : words) any |= w;
-        if (any == 0) {
+        // A lane is outside when (low >> 1) < smallest_bits/2 or high ≥ one_bits: both as the sign
+        // of a difference of values below 2³¹ (GCC 12 turns 512-bit integer comparisons into scalar
+        // code, one lane at a time; these are three vector operations).
+        const U outside = ((low >> 1) - smallest_bits / 2) | ((one_bits - 1u) - high);
+        if (!L::any_top_bit(outside)) {
             float_group(i, l);
         } else {
             for (std::size_t g = 0; g < group; ++g) deferred[deferred_count++] = i + g * W;
@@ -498,20 +492,45 @@ struct float_lanes_blocks {
     }
 };
 
+/// One variant (options, statistics) of the float-lane kernel, for dispatch_lanes.
+template <bool Clamp, bool Weights, bool Mask, unsigned Stats>
 struct float_lanes_body {
     template <int W, class Sink>
     KLDIV_VECTOR_INLINE static void run(const float* log_q, const float* log_p, std::size_t n,
                                         const log_ratio_options& options, Sink& sink) noexcept {
-        with_options<float_lanes_blocks<W, Sink>>(options, log_q, log_p, n, options, sink);
+        float_lanes_blocks<W, Sink>::template run<Clamp, Weights, Mask, Stats>(log_q, log_p, n, options, sink);
+    }
+};
+
+/// with_options' Block for float input: each variant dispatched on the ISA on its own.
+struct float_lanes_variants {
+    template <bool Clamp, bool Weights, bool Mask, unsigned Stats, class Sink>
+    static void run(const float* log_q, const float* log_p, std::size_t n, const log_ratio_options& options,
+                    Sink& sink) noexcept {
+        dispatch_lanes<float_lanes_body<Clamp, Weights, Mask, Stats>>(log_q, log_p, n, options, sink);
     }
 };
 #endif
 
+/// One variant (options, statistics) of the kernel in T's lanes, for dispatch.
+template <bool Clamp, bool Weights, bool Mask, unsigned Stats>
 struct log_ratio_body {
     template <bool UseFma, class T, class Sink>
     KLDIV_VECTOR_INLINE static void run(const T* log_q, const T* log_p, std::size_t n, const log_ratio_options& options,
                                         Sink& sink) noexcept {
-        log_ratio_blocks<UseFma>(log_q, log_p, n, options, sink);
+        log_ratio_blocks_body<UseFma, T, Sink>::template run<Clamp, Weights, Mask, Stats>(log_q, log_p, n, options,
+                                                                                           sink);
+    }
+};
+
+/// with_options' Block: each variant dispatched on the ISA on its own. (One function per
+/// variant and ISA, not every variant inlined into one function per ISA: GCC's RTL PRE is
+/// superlinear in a function's size, and the single function took a minute to compile.)
+struct log_ratio_variants {
+    template <bool Clamp, bool Weights, bool Mask, unsigned Stats, class T, class Sink>
+    static void run(const T* log_q, const T* log_p, std::size_t n, const log_ratio_options& options,
+                    Sink& sink) noexcept {
+        dispatch<log_ratio_body<Clamp, Weights, Mask, Stats>>(log_q, log_p, n, options, sink);
     }
 };
 
@@ -526,11 +545,11 @@ template <class T, class Sink>
 void log_ratio_kernel(const T* log_q, const T* log_p, std::size_t n, const log_ratio_options& options, Sink&& sink) {
 #if defined(KLDIV_HAVE_FLOAT_LANES)
     if constexpr (std::is_same_v<T, float>) {
-        detail::dispatch_lanes<detail::float_lanes_body>(log_q, log_p, n, options, sink);
+        detail::with_options<detail::float_lanes_variants>(options, log_q, log_p, n, options, sink);
         return;
     }
 #endif
-    detail::dispatch<detail::log_ratio_body>(log_q, log_p, n, options, sink);
+    detail::with_options<detail::log_ratio_variants>(options, log_q, log_p, n, options, sink);
 }
 
 }  // namespace kldiv::simd
