@@ -204,6 +204,12 @@ TEST_CASE("issue 20: NaN or wrong values for valid input", "[families][edges]") 
     CHECK(log_pdf(kldiv::gamma<double>(2, 1), inf) == -inf);
     check_close("kl cauchy(0,1) cauchy(0,1e-320)", kl_divergence(cauchy<double>(0, 1), cauchy<double>(0, 1e-320)));
     CHECK(kl_divergence(laplace<double>(0, 1e300), laplace<double>(1, 1e-10)) == inf);
+    // U[−B, B] with B − (−B) beyond DBL_MAX (found by fuzz_families): KL to Laplace(0, s) is
+    // log(s/B) + B/(2s) — 0.5 for s = B (was 0: (m − a)/(b − a) = 0 by the overflow), +inf for a
+    // tiny s (was NaN: 0·inf).
+    // (log s and log(b − a) are ~709 each: their difference is good to ~1e-13 absolute)
+    CHECK(std::fabs(kl_divergence(uniform<double>(-1e308, 1e308), laplace<double>(0, 1e308)) - 0.5) <= 1e-12);
+    CHECK(kl_divergence(uniform<double>(-1e308, 1e308), laplace<double>(4e-320, 2e-314)) == inf);
     check_close("kl uniform(0,1e-20) beta(2,2)", kl_divergence(uniform<double>(0, 1e-20), beta<double>(2, 2)));
     // float: evaluated in double and rounded once (was −0.043)
     const float f = kl_divergence(beta<float>(7.5e-7f, 40.0f), kldiv::gamma<float>(7.5e-7f, 1.0000001f));

@@ -228,3 +228,69 @@ TEMPLATE_TEST_CASE("entropy and cross-entropy kernels: within 2 ulp of quad prec
         CHECK(worst <= 2.0);
     }
 }
+
+TEST_CASE("float KL sums: each term within 2^-26 of itself on every instruction set, ratios that stress the reduction",
+          "[simd][discrete]") {
+    // One pair among 63 equal ones (their terms are exactly 0), so sums.terms is that pair's term:
+    // ratios a few ulps from 1 (across powers of two), at the reduction's switch points 2^±½, near
+    // 1 and anywhere in 2^±60; entries past 2^±125 (the float lanes decline those blocks).
+    const isa_guard restore;
+    std::mt19937_64 engine(31);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    const long points = std::max(10000L, random_points() / 20);
+    for (const auto set : available_isas()) {
+        kldiv::simd::limit_isa(set);
+        INFO("instruction set " << kldiv::simd::name(set));
+        double worst = 0;
+        // The float lanes need FMA and take entries in [2⁻¹²⁵, 2¹²⁶): 2⁻²⁶. Elsewhere the float
+        // kernel's terms: ≤ 3 ulp, and floats (outside float's normal range they lose digits).
+        const auto check_pair = [&](float p, float q) {
+            const auto inside = [](float x) { return x >= 0x1p-125f && x < 0x1p126f; };
+            const bool lanes = set != kldiv::simd::isa::scalar && inside(p) && inside(q);
+            const quad want = reference_term(p, q);
+            if (!lanes && !(want >= quad(std::numeric_limits<float>::min()) &&
+                            want <= quad(std::numeric_limits<float>::max())))
+                return;
+            std::vector<float> vp(64, 0.25f), vq(64, 0.25f);
+            const std::size_t at = static_cast<std::size_t>(unit(engine) * 64);
+            vp[at] = p, vq[at] = q;
+            const auto sums = kldiv::simd::discrete_kl_kernel(vp.data(), vq.data(), 64);
+            const double error = static_cast<double>(fabsq((quad(sums.terms) - want) / want));
+            INFO("p = " << p << ", q = " << q);
+            REQUIRE(error <= (lanes ? 0x1p-26 : 3 * 0x1p-23));
+            if (lanes) worst = std::max(worst, error);
+        };
+        for (long i = 0; i < points; ++i) {
+            const double exponent = -125 + 250 * unit(engine);
+            const float p = static_cast<float>(std::exp2(exponent));
+            float q = p;
+            switch (i % 4) {
+                case 0: {  // a few ulps apart, from p or from the nearest power of two
+                    const float base = (i % 8 < 4) ? static_cast<float>(std::exp2(std::round(exponent))) : p;
+                    float below = base, above = base;
+                    for (long s = static_cast<long>(unit(engine) * 6); s > 0; --s) below = std::nextafter(below, 0.0f);
+                    for (long s = 1 + static_cast<long>(unit(engine) * 6); s > 0; --s) above = std::nextafter(above, 1e38f);
+                    if (below > 0 && std::isfinite(above)) {
+                        check_pair(below, above);
+                        check_pair(above, below);
+                    }
+                    continue;
+                }
+                case 1:
+                    q = static_cast<float>(p * std::exp2((unit(engine) < 0.5 ? -0.5 : 0.5) + 1e-3 * (unit(engine) - 0.5)));
+                    break;
+                case 2:
+                    q = static_cast<float>(p * std::exp2(120 * (unit(engine) - 0.5)));
+                    break;
+                default:
+                    q = static_cast<float>(p * (1 + 1e-4 * (unit(engine) - 0.5)));
+                    break;
+            }
+            if (q > 0 && std::isfinite(q) && q != p) check_pair(p, q);
+        }
+        if (set != kldiv::simd::isa::scalar) {
+            CHECK(worst > 0);  // the float lanes' comparisons ran
+            WARN("float KL sums, " << kldiv::simd::name(set) << ": worst relative error of one term " << worst);
+        }
+    }
+}

@@ -69,8 +69,12 @@ KLDIV_VECTOR_INLINE T kl_term_positive(T p, T q) noexcept {
     } else {
         const auto log_ratio = sum(k * C::ln2_hi, T(2) * u);
         const T log_ratio_lo = log_ratio.lo + (k * C::ln2_lo + (T(2) * u_lo + tail));
-        const auto p_log = product<UseFma>(p, log_ratio.hi);
-        far = ((q - p) - p_log.hi) - (p_log.lo + p * log_ratio_lo);
+        // Dekker's splitting overflows past T's max/4097: huge p (and q with it) scaled by 2⁻³²,
+        // exactly, and the term scaled back.
+        const bool huge = p > T(0x1p100);
+        const T ps = blend(huge, p * T(0x1p-32), p), qs = blend(huge, q * T(0x1p-32), q);
+        const auto p_log = product<UseFma>(ps, log_ratio.hi);
+        far = (((qs - ps) - p_log.hi) - (p_log.lo + ps * log_ratio_lo)) * blend(huge, T(0x1p32), T(1));
     }
     return blend(far_k, far, near);
 }

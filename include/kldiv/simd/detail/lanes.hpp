@@ -22,7 +22,7 @@
 
 namespace kldiv::simd::detail {
 
-/// W/2 floats, W floats, W/2 doubles (one register of the set), W/2 int64 and the 16- and 32-bit
+/// W/2 floats, W floats, W/2 doubles (one register of the set), W/2 int64, W int32 and the 16- and 32-bit
 /// unsigned integers of W/2 or W bfloat16 as GCC vector types, for a set with W float lanes. Spelled out per width: GCC ignores a vector_size that depends on a
 /// template parameter.
 template <int W>
@@ -38,6 +38,7 @@ struct vector_types<4> {
     typedef std::uint16_t fu16 __attribute__((vector_size(8)));
     typedef std::int16_t fi16 __attribute__((vector_size(8)));
     typedef std::uint32_t fu32 __attribute__((vector_size(16)));
+    typedef std::int32_t fi32 __attribute__((vector_size(16)));
 };
 template <>
 struct vector_types<8> {
@@ -50,6 +51,7 @@ struct vector_types<8> {
     typedef std::uint16_t fu16 __attribute__((vector_size(16)));
     typedef std::int16_t fi16 __attribute__((vector_size(16)));
     typedef std::uint32_t fu32 __attribute__((vector_size(32)));
+    typedef std::int32_t fi32 __attribute__((vector_size(32)));
 };
 template <>
 struct vector_types<16> {
@@ -62,6 +64,7 @@ struct vector_types<16> {
     typedef std::uint16_t fu16 __attribute__((vector_size(32)));
     typedef std::int16_t fi16 __attribute__((vector_size(32)));
     typedef std::uint32_t fu32 __attribute__((vector_size(64)));
+    typedef std::int32_t fi32 __attribute__((vector_size(64)));
 };
 
 template <int W>
