@@ -269,7 +269,8 @@ TEST_CASE("float KL sums: each term within 2^-26 of itself on every instruction 
                     const float base = (i % 8 < 4) ? static_cast<float>(std::exp2(std::round(exponent))) : p;
                     float below = base, above = base;
                     for (long s = static_cast<long>(unit(engine) * 6); s > 0; --s) below = std::nextafter(below, 0.0f);
-                    for (long s = 1 + static_cast<long>(unit(engine) * 6); s > 0; --s) above = std::nextafter(above, 1e38f);
+                    for (long s = 1 + static_cast<long>(unit(engine) * 6); s > 0; --s)
+                        above = std::nextafter(above, 1e38f);
                     if (below > 0 && std::isfinite(above)) {
                         check_pair(below, above);
                         check_pair(above, below);
@@ -277,7 +278,8 @@ TEST_CASE("float KL sums: each term within 2^-26 of itself on every instruction 
                     continue;
                 }
                 case 1:
-                    q = static_cast<float>(p * std::exp2((unit(engine) < 0.5 ? -0.5 : 0.5) + 1e-3 * (unit(engine) - 0.5)));
+                    q = static_cast<float>(
+                        p * std::exp2((unit(engine) < 0.5 ? -0.5 : 0.5) + 1e-3 * (unit(engine) - 0.5)));
                     break;
                 case 2:
                     q = static_cast<float>(p * std::exp2(120 * (unit(engine) - 0.5)));

@@ -216,7 +216,7 @@ template <closed_form_real T>
         deviation_over_s = detail::scaled_difference(centre, m, s);
     else if (m >= b)
         deviation_over_s = detail::scaled_difference(m, centre, s);
-    else if (std::isfinite(width))  // ((m − a)² + (b − m)²)/(2(b − a)s), each square split into two bounded quotients
+    else if (std::isfinite(width))  // ((m − a)² + (b − m)²)/(2(b − a)s), squares split into bounded quotients
         deviation_over_s = 0.5 * ((m - a) / width * ((m - a) / s) + (b - m) / width * ((b - m) / s));
     else {  // b − a overflows: the same in halves of the differences (0·inf was NaN, or 0 for inf·0)
         const double half_width = 0.5 * b - 0.5 * a, left = 0.5 * m - 0.5 * a, right = 0.5 * b - 0.5 * m;
