@@ -1,4 +1,5 @@
-// Scalar expm1mx against the naive forms exp(x) − 1 − x and expm1(x) − x, in and out of cache.
+// The scalar residuals against their naive forms (exp(x) − 1 − x, expm1(x) − x, r·x − (r − 1),
+// log1p(x) − x), in and out of cache: the loop of exp(x) − 1 − x is the std::exp baseline.
 #include <benchmark/benchmark.h>
 
 #include <cmath>
@@ -43,6 +44,17 @@ void expm1mx_naive_expm1(benchmark::State& state) {
     run<T>(state, [](T x) { return std::expm1(x) - x; });
 }
 template <class T>
+void rlogr_residual_kldiv(benchmark::State& state) {
+    run<T>(state, [](T x) { return kldiv::rlogr_residual(x); });
+}
+template <class T>
+void rlogr_residual_naive(benchmark::State& state) {
+    run<T>(state, [](T x) {
+        const T r = std::exp(x);
+        return r * x - (r - T(1));
+    });
+}
+template <class T>
 void log1pmx_kldiv(benchmark::State& state) {
     run<T>(state, [](T x) { return kldiv::log1pmx(std::fabs(x)); });
 }
@@ -59,7 +71,13 @@ BENCHMARK(expm1mx_naive_expm1<double>)->Arg(4096)->Arg(1 << 20);
 BENCHMARK(expm1mx_kldiv<float>)->Arg(4096)->Arg(1 << 20);
 BENCHMARK(expm1mx_naive_exp<float>)->Arg(4096)->Arg(1 << 20);
 BENCHMARK(expm1mx_naive_expm1<float>)->Arg(4096)->Arg(1 << 20);
+BENCHMARK(rlogr_residual_kldiv<double>)->Arg(4096);
+BENCHMARK(rlogr_residual_naive<double>)->Arg(4096);
+BENCHMARK(rlogr_residual_kldiv<float>)->Arg(4096);
+BENCHMARK(rlogr_residual_naive<float>)->Arg(4096);
 BENCHMARK(log1pmx_kldiv<double>)->Arg(4096);
 BENCHMARK(log1pmx_naive<double>)->Arg(4096);
+BENCHMARK(log1pmx_kldiv<float>)->Arg(4096);
+BENCHMARK(log1pmx_naive<float>)->Arg(4096);
 
 BENCHMARK_MAIN();

@@ -1,6 +1,9 @@
 // kl_estimates: against a scalar reference on every instruction set, special values in every
 // lane, chunking and merging, Schulman's closed forms, options (clamp, weights, mask), errors.
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <random>
 #include <type_traits>
@@ -505,4 +508,171 @@ TEST_CASE("estimator sets: one converts, | combines, empty is rejected", "[estim
     options.estimators = kldiv::kl_estimator_set{};
     const std::vector<double> x{0.1, 0.2};
     CHECK_THROWS_WITH(kldiv::kl_estimates(x, x, options), Catch::Contains("kl_estimates: options.estimators names no estimator"));
+}
+
+namespace {
+
+/// The estimator sets the plain path has a kernel of its own for (kl_estimate_options::estimators).
+const std::vector<kldiv::kl_estimator_set> kernel_subsets{
+    kldiv::kl_estimator::k3, kldiv::kl_estimator::k1 | kldiv::kl_estimator::k3,
+    kldiv::kl_estimator::k3 | kldiv::kl_estimator::reverse, kldiv::kl_estimator_set::all()};
+
+/// Lengths around the lanes (4 … 16), the float lanes' groups (32, 64) and the blocks (256 double,
+/// 2048 float samples).
+const std::size_t lane_and_block_lengths[] = {1,  2,  3,  4,  5,  7,  8,   9,   15,  16,   17,   31,
+                                              32, 33, 63, 64, 65, 255, 256, 257, 2047, 2048, 2049};
+
+/// Every position up to 65 (every lane of the first group of four registers, also at 16 lanes),
+/// the last 17 (the ragged end), the block boundaries and the middle.
+std::vector<std::size_t> lane_positions(std::size_t n) {
+    std::vector<std::size_t> positions;
+    for (std::size_t i = 0; i < n; ++i)
+        if (i < 65 || i + 17 >= n || i == 255 || i == 256 || i == n / 2) positions.push_back(i);
+    return positions;
+}
+
+/// check_contract (support/estimate_contract.hpp) for terms taking the value x0 n0 times and x1 n1
+/// times, in O(1) in quad: the sweeps below make ~10⁵ calls of up to 2049 samples.
+template <class T>
+void check_two_valued_contract(const kldiv::running_stats& got, std::size_t n0, quad x0, std::size_t n1 = 0,
+                               quad x1 = 0) {
+    CHECK(got.count() == n0 + n1);
+    const quad a = quad(double(n0)), b = quad(double(n1)), n = a + b;
+    const quad mean = (a * x0 + b * x1) / n;
+    const quad m2 = a * (x0 - mean) * (x0 - mean) + b * (x1 - mean) * (x1 - mean);
+    const quad mean_abs = (a * fabsq(x0) + b * fabsq(x1)) / n, squares = a * x0 * x0 + b * x1 * x1;
+    const double u = std::numeric_limits<T>::epsilon() / 2, e = 8 * u;
+    INFO("mean " << got.mean() << " against " << double(mean));
+    CHECK(std::fabs(got.mean() - double(mean)) <= 16 * u * double(mean_abs) + 1e-300);
+    if (n0 + n1 < 2) return;
+    const double got_m2 = got.variance() * double(n - 1);
+    const double bound =
+        16 * u * double(m2) + 2 * e * std::sqrt(double(squares * m2)) + e * e * double(squares) + 1e-300;
+    INFO("M2 " << got_m2 << " against " << double(m2));
+    CHECK(std::fabs(got_m2 - double(m2)) <= bound);
+}
+
+/// The exact terms of ℓ = −0.25 (log q = −1, log p = −1.25 in float and double): k1, k2, k3, reverse.
+std::array<quad, 4> background_terms() {
+    const quad l = quad(-0.25);
+    return {-l, l * l / 2, kldiv::test::ref_expm1mx(l), kldiv::test::ref_rlogr_residual(l)};
+}
+
+}  // namespace
+
+// The documented rules (kl_estimates, running_stats) in each estimator set with a kernel of its
+// own: NaN ℓ makes every statistic asked for NaN; ℓ = +inf gives k1 = −inf, k2 = k3 = reverse = +inf;
+// ℓ = −inf gives k1 = k2 = k3 = +inf and a reverse term of 1; an infinite mean has a NaN variance.
+// The statistics not asked for stay empty. One special sample among n − 1 with ℓ = −0.25.
+TEMPLATE_TEST_CASE("special values in every lane position, in each estimator set with a kernel of its own",
+                   "[estimators][kl_estimates][subsets]", double, float) {
+    using T = TestType;
+    using limits = std::numeric_limits<T>;
+    const kldiv::test::isa_guard guard;
+    const T nan = limits::quiet_NaN(), infinity = limits::infinity();
+    struct special {
+        T log_q, log_p;
+        double l;
+    };
+    const special specials[] = {{T(0), nan, std::nan("")}, {nan, T(0), std::nan("")}, {T(0), infinity, inf},
+                                {T(0), -infinity, -inf},   {infinity, T(0), -inf},     {-infinity, T(0), inf}};
+    const auto x0 = background_terms();
+    for (const auto set : available_isas()) {
+        kldiv::simd::limit_isa(set);
+        for (const auto subset : kernel_subsets)
+            for (const special& s : specials)
+                for (const std::size_t n : lane_and_block_lengths) {
+                    std::vector<T> q(n, T(-1)), p(n, T(-1.25));
+                    for (const std::size_t position : lane_positions(n)) {
+                        q[position] = s.log_q, p[position] = s.log_p;
+                        kldiv::kl_estimate_options<T> options;
+                        options.estimators = subset;
+                        const auto got = kldiv::kl_estimates(q, p, options);
+                        q[position] = T(-1), p[position] = T(-1.25);
+                        INFO(kldiv::simd::name(set) << ", estimator bits " << subset.bits() << ", n = " << n
+                                                    << ": log q = " << s.log_q << ", log p = " << s.log_p
+                                                    << " at position " << position);
+                        const kldiv::running_stats* fields[4] = {&got.k1, &got.k2, &got.k3, &got.reverse};
+                        // Each statistic's mean for this ℓ (the reverse term 1 at ℓ = −inf: finite).
+                        const double means[4] = {-s.l, inf, inf, s.l > 0 ? inf : 1.0};
+                        for (unsigned k = 0; k < 4; ++k) {
+                            INFO("statistic " << k << ": mean " << fields[k]->mean() << ", variance "
+                                              << fields[k]->variance());
+                            if (!subset.contains(static_cast<kldiv::kl_estimator>(k))) {
+                                CHECK(fields[k]->count() == 0);
+                            } else if (std::isnan(s.l)) {
+                                CHECK(fields[k]->count() == n);
+                                CHECK(std::isnan(fields[k]->mean()));
+                                if (n >= 2) CHECK(std::isnan(fields[k]->variance()));
+                            } else if (std::isinf(means[k])) {
+                                CHECK(fields[k]->count() == n);
+                                CHECK(fields[k]->mean() == means[k]);
+                                if (n >= 2) CHECK(std::isnan(fields[k]->variance()));
+                            } else {
+                                check_two_valued_contract<T>(*fields[k], n - 1, x0[k], 1, quad(1));
+                            }
+                        }
+                        CHECK(got.clamped == 0);
+                    }
+                }
+    }
+}
+
+// A mask sends every estimator set to the options kernel, which must clear padding before any
+// arithmetic: NaN and ±inf in log q, log p and the weights of masked samples change nothing.
+// Unmasked samples all have ℓ = −0.25 (weight ½: exact products), so the exact statistics are
+// those of one repeated term; a single sample masked in every lane position, then every third.
+TEMPLATE_TEST_CASE("masked padding holding NaN or inf is never read, in each estimator set",
+                   "[estimators][kl_estimates][subsets][options]", double, float) {
+    using T = TestType;
+    using limits = std::numeric_limits<T>;
+    const kldiv::test::isa_guard guard;
+    const T garbage[] = {limits::quiet_NaN(), limits::infinity(), -limits::infinity(), T(1e30)};
+    const auto x0 = background_terms();
+    for (const auto set : available_isas()) {
+        kldiv::simd::limit_isa(set);
+        for (const auto subset : kernel_subsets)
+            for (const bool weighted : {false, true})
+                for (const std::size_t n : lane_and_block_lengths) {
+                    std::vector<T> q(n, T(-1)), p(n, T(-1.25)), w(n, T(0.5));
+                    std::vector<std::uint8_t> mask(n, 1);
+                    const auto check = [&](const char* what, std::size_t position) {
+                        kldiv::kl_estimate_options<T> options;
+                        options.estimators = subset;
+                        options.mask = mask;
+                        if (weighted) options.weights = w;
+                        const auto got = kldiv::kl_estimates(q, p, options);
+                        const std::size_t kept = static_cast<std::size_t>(std::count(mask.begin(), mask.end(), 1));
+                        INFO(kldiv::simd::name(set) << ", estimator bits " << subset.bits() << ", n = " << n
+                                                    << (weighted ? ", weighted" : "") << ": " << what << " "
+                                                    << position << ", " << kept << " kept");
+                        const kldiv::running_stats* fields[4] = {&got.k1, &got.k2, &got.k3, &got.reverse};
+                        for (unsigned k = 0; k < 4; ++k) {
+                            INFO("statistic " << k << ": mean " << fields[k]->mean());
+                            if (!subset.contains(static_cast<kldiv::kl_estimator>(k))) {
+                                CHECK(fields[k]->count() == 0);
+                            } else if (kept == 0) {  // all masked: count 0, NaN mean (documented)
+                                CHECK(fields[k]->count() == 0);
+                                CHECK(std::isnan(fields[k]->mean()));
+                            } else {
+                                check_two_valued_contract<T>(*fields[k], kept, weighted ? x0[k] / 2 : x0[k]);
+                            }
+                        }
+                    };
+                    const auto pad = [&](std::size_t i) {
+                        mask[i] = 0;
+                        p[i] = garbage[i % 4], q[i] = garbage[(i + 1) % 4], w[i] = garbage[(i + 2) % 4];
+                    };
+                    const auto unpad = [&](std::size_t i) {
+                        mask[i] = 1, q[i] = T(-1), p[i] = T(-1.25), w[i] = T(0.5);
+                    };
+                    for (const std::size_t position : lane_positions(n)) {
+                        pad(position);
+                        check("padding at", position);
+                        unpad(position);
+                    }
+                    for (std::size_t i = 1; i < n; i += 3) pad(i);
+                    check("padding every third sample from", 1);
+                }
+    }
 }

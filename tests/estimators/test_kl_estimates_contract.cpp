@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <random>
 #include <span>
+#include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "kldiv/estimators/kl_estimates.hpp"
@@ -45,16 +47,12 @@ void check_subset(const kldiv::kl_estimate_set& got, const exact_terms& terms, k
     }
 }
 
-}  // namespace
-
-TEMPLATE_TEST_CASE("contract: every subset, instruction set, length and misalignment, |l| from 1e-30 to 700",
-                   "[estimators][kl_estimates][contract]", float, double) {
-    using T = TestType;
-    const kldiv::test::isa_guard guard;
+/// log q and log p (4200 each) whose log-ratios span the ranges each path takes: tiny (the double
+/// lanes below 2⁻⁴⁸), the float lanes' |ℓ| < 1, exact zeros, and up to 700 of both signs, mixed in
+/// one array and also in runs (whole groups of one kind).
+template <class T>
+std::pair<std::vector<T>, std::vector<T>> wide_log_ratios() {
     std::mt19937_64 engine(41);
-    // Log-ratios spanning the ranges each path takes: tiny (the double lanes below 2⁻⁴⁸), the
-    // float lanes' |ℓ| < 1, exact zeros, and up to 700 of both signs, mixed in one array and
-    // also in runs (whole groups of one kind).
     std::vector<T> log_q(4200), log_p(4200);
     std::uniform_real_distribution<double> exponent(-30.0, std::log10(700.0)), base(-5.0, 0.0);
     for (std::size_t i = 0; i < log_q.size(); ++i) {
@@ -68,10 +66,24 @@ TEMPLATE_TEST_CASE("contract: every subset, instruction set, length and misalign
         log_p[i] = static_cast<T>(static_cast<double>(log_q[i]) + l);
         if (std::fabs(l) < 1e-6) log_q[i] = T(0), log_p[i] = static_cast<T>(l);  // keep tiny ℓ exact
     }
+    return {std::move(log_q), std::move(log_p)};
+}
+
+/// Lengths around the lanes, the float lanes' groups (32, 64) and the blocks (256 double, 2048
+/// float samples); 4100 with misaligned starts still fits wide_log_ratios' 4200.
+const std::size_t contract_lengths[] = {1, 7, 8, 31, 32, 33, 63, 64, 65, 255, 256, 257, 2047, 2048, 2049, 4100};
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("contract: every subset, instruction set, length and misalignment, |l| from 1e-30 to 700",
+                   "[estimators][kl_estimates][contract]", float, double) {
+    using T = TestType;
+    const kldiv::test::isa_guard guard;
+    const auto [log_q, log_p] = wide_log_ratios<T>();
     for (const auto set : kldiv::test::available_isas()) {
         kldiv::simd::limit_isa(set);
         for (const std::size_t offset : {0, 1, 5})
-            for (const std::size_t n : {1, 7, 8, 31, 32, 33, 63, 64, 65, 255, 2047, 2048, 2049, 4100}) {
+            for (const std::size_t n : contract_lengths) {
                 const std::span<const T> q(log_q.data() + offset, n), p(log_p.data() + offset, n);
                 exact_terms terms;
                 for (std::size_t i = 0; i < n; ++i) terms.push(kldiv::test::log_ratio_of(p[i], q[i]));
@@ -196,4 +208,52 @@ TEST_CASE("contract: 2^26 samples, mixed-sign k1 with mean 0, on every instructi
             }
         }
     }
+}
+
+// Clamp alone and weights alone (no mask) run their own instantiations of the options kernel:
+// against quad on the log-ratios of the first contract test. The clamps cut into both the
+// |ℓ| < 1 runs (½) and the wide tail (30); every 11th weight is 0 (a term of exactly 0).
+TEMPLATE_TEST_CASE("contract: clamp alone and weights alone, every subset, instruction set, length and misalignment",
+                   "[estimators][kl_estimates][contract][options]", float, double) {
+    using T = TestType;
+    const kldiv::test::isa_guard guard;
+    const auto [log_q, log_p] = wide_log_ratios<T>();
+    std::mt19937_64 engine(47);
+    std::vector<T> weights(log_q.size());
+    for (std::size_t i = 0; i < weights.size(); ++i)
+        weights[i] = i % 11 == 3 ? T(0) : static_cast<T>(std::uniform_real_distribution<double>(0.0, 2.0)(engine));
+    for (const std::size_t offset : {0, 1, 5})
+        for (const std::size_t n : contract_lengths)
+            for (const double clamp : {0.5, 30.0, 0.0}) {  // 0: weights alone
+                const std::span<const T> q(log_q.data() + offset, n), p(log_p.data() + offset, n),
+                    w(weights.data() + offset, n);
+                exact_terms terms, weighted;
+                std::uint64_t clamped = 0;
+                for (std::size_t i = 0; i < n; ++i) {
+                    quad l = kldiv::test::log_ratio_of(p[i], q[i]);
+                    if (clamp > 0 && fabsq(l) > quad(clamp)) ++clamped, l = l > 0 ? quad(clamp) : -quad(clamp);
+                    terms.push(l);
+                    const quad weight = clamp > 0 ? quad(1) : quad(double(w[i]));
+                    weighted.k1.push_back(terms.k1.back() * weight), weighted.k2.push_back(terms.k2.back() * weight);
+                    weighted.k3.push_back(terms.k3.back() * weight);
+                    weighted.reverse.push_back(terms.reverse.back() * weight);
+                }
+                for (const auto set : kldiv::test::available_isas()) {
+                    kldiv::simd::limit_isa(set);
+                    for (const auto wanted : subsets) {
+                        kldiv::kl_estimate_options<T> options;
+                        options.estimators = wanted;
+                        if (clamp > 0)
+                            options.clamp_log_ratio = clamp;
+                        else
+                            options.weights = w;
+                        INFO(kldiv::simd::name(set) << ", n = " << n << ", offset " << offset << ", estimator bits "
+                                                    << wanted.bits() << (clamp > 0 ? ", clamp " : ", weights alone")
+                                                    << (clamp > 0 ? std::to_string(clamp) : ""));
+                        const auto got = kldiv::kl_estimates(q, p, options);
+                        CHECK(got.clamped == clamped);
+                        check_subset<T>(got, weighted, wanted);
+                    }
+                }
+            }
 }

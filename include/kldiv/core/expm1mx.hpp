@@ -8,6 +8,7 @@
 #include "kldiv/core/concepts.hpp"
 #include "kldiv/core/detail/branch_free.hpp"
 #include "kldiv/core/detail/error_free.hpp"
+#include "kldiv/core/detail/exp_table.hpp"
 #include "kldiv/core/instruction_set.hpp"
 
 namespace kldiv {
@@ -121,9 +122,37 @@ inline T rlogr_residual_impl(T l) noexcept {
     return sum.hi + (sum.lo + std::ldexp(product_lo, exponent));
 }
 
-/// φ and ρ of one double through the evaluators the SIMD kernels use: for |x| < 1 (a KL
-/// penalty's log-ratios, nearly always) the residuals without an argument reduction, else the
-/// branch-free full-range evaluator; both ≤ 2 ulp. UseFma: compiled where FMA is an instruction.
+/// φ(x) for 1 ≤ |x| and −64 ≤ x ≤ exp_overflow, one double, by the table exponential:
+/// φ·2⁻ᵏ = (hi + lo) − (1 + x)·2⁻ᵏ with the difference error-free (it cancels by up to a factor
+/// 3.8 at x = 1; eˣ's 2⁻⁵⁸ becomes ≤ 2⁻⁵⁶ of φ), then scaled back as 2ᵏ⁻¹·2 (k reaches 1024).
+template <bool UseFma>
+[[gnu::always_inline]] inline double expm1mx_beyond_one(double x) noexcept {
+    const table_exp e = exp_by_table<UseFma>(x);
+    const double inverse_scale = branch_free::power_of_two(2.0 - e.k) * 0.25;
+    const double one_plus_x = 1.0 + x, one_plus_x_lo = 1.0 - (one_plus_x - x);  // Fast2Sum: |x| ≥ 1
+    const auto difference = two_sum(e.hi, -one_plus_x * inverse_scale);
+    const double tail = difference.lo + (e.lo - one_plus_x_lo * inverse_scale);
+    return ((difference.hi + tail) * branch_free::power_of_two(e.k - 1.0)) * 2.0;
+}
+
+/// ρ(l) for 1 ≤ |l| and −64 ≤ l ≤ exp_overflow, one double: ρ = 1 + (l − 1)·eˡ with the product
+/// carried double-word and its sum with 1 error-free (it cancels by up to a factor 3.8 at l = −1).
+template <bool UseFma>
+[[gnu::always_inline]] inline double rlogr_residual_beyond_one(double l) noexcept {
+    const table_exp e = exp_by_table<UseFma>(l);
+    const double m = l - 1.0, m_lo = (l - m) - 1.0;  // Fast2Sum: |l| ≥ 1
+    const auto p = branch_free::product<UseFma>(m, e.hi);
+    const double p_lo = p.lo + (m * e.lo + m_lo * e.hi);
+    const double half_scale = branch_free::power_of_two(e.k - 1.0);
+    const double scaled = (p.hi * half_scale) * 2.0;
+    if (scaled == std::numeric_limits<double>::infinity()) return scaled;  // (l − 1)·eˡ overflows (l > 703.2)
+    const auto total = two_sum(1.0, scaled);
+    return total.hi + (total.lo + (p_lo * half_scale) * 2.0);
+}
+
+/// φ and ρ of one double: for |x| < 1 (a KL penalty's log-ratios, nearly always) the residuals
+/// the SIMD kernels use without an argument reduction, else the table exponential; both ≤ 2 ulp.
+/// UseFma: compiled where FMA is an instruction.
 template <bool UseFma>
 [[gnu::always_inline]] inline double expm1mx_double(double x) noexcept {
     if (std::fabs(x) < branch_free::near_zero_limit) {
@@ -132,7 +161,9 @@ template <bool UseFma>
         branch_free::residuals_within_2ulp_near_zero<UseFma>(x, phi, rho);  // ρ is dead code here
         return phi;
     }
-    return branch_free::expm1mx_within_2ulp<UseFma>(x);
+    if (x >= -64.0 && x <= exp_overflow) return expm1mx_beyond_one<UseFma>(x);
+    // eˣ overflows (+inf), or is below half an ulp of −1 − x (x < −64: −1 − x), or x is NaN.
+    return x > 0.0 ? std::numeric_limits<double>::infinity() : (x < 0.0 ? -x - 1.0 : x);
 }
 
 template <bool UseFma>
@@ -143,33 +174,88 @@ template <bool UseFma>
         branch_free::residuals_within_2ulp_near_zero<UseFma>(l, phi, rho);
         return rho;
     }
-    return branch_free::rlogr_residual_within_2ulp<UseFma>(l);
+    if (l >= -64.0 && l <= exp_overflow) return rlogr_residual_beyond_one<UseFma>(l);
+    // (l − 1)·eˡ overflows (+inf) or is below 2⁻⁸⁵ (l < −64: 1), or l is NaN.
+    return l > 0.0 ? std::numeric_limits<double>::infinity() : (l < 0.0 ? 1.0 : l);
+}
+
+/// φ and ρ of a float: in double, without double-word steps (29 spare bits cover the
+/// cancellation of eˣ − 1 − x and 1 + (x − 1)eˣ down to |x| = 1/32, where it is at most 2¹¹),
+/// and below 1/32 as x² times their Taylor series (truncated at 2⁻³⁶ relative). Within
+/// 0.5 ulp + 2⁻⁶ ulp of float.
+template <bool UseFma>
+[[gnu::always_inline]] inline float expm1mx_float(float x) noexcept {
+    const double d = x;
+    if (std::fabs(d) < 0x1p-5) {
+        static constexpr taylor_table<double, 5, 2> series{};  // 1/2, 1/6, 1/24, 1/120, 1/720
+        return static_cast<float>((d * d) * branch_free::polynomial_estrin<UseFma>(d, series.c));
+    }
+    // Past 89 eˣ − 1 − x exceeds the float range; below −64 eˣ is under 2⁻⁹² of −1 − x.
+    if (!(d >= -64.0 && d <= 89.0)) return d > 0.0 ? std::numeric_limits<float>::infinity() : static_cast<float>(d < 0.0 ? -d - 1.0 : d);
+    const table_exp e = exp_by_table<UseFma>(d);
+    const double scale = branch_free::power_of_two(e.k);
+    return static_cast<float>(((e.hi * scale - 1.0) + e.lo * scale) - d);
+}
+
+template <bool UseFma>
+[[gnu::always_inline]] inline float rlogr_residual_float(float l) noexcept {
+    const double d = l;
+    if (std::fabs(d) < 0x1p-5) {
+        static constexpr taylor_table<double, 5, 2, true> series{};  // 1/2, 1/3, 1/8, 1/30, 1/144
+        return static_cast<float>((d * d) * branch_free::polynomial_estrin<UseFma>(d, series.c));
+    }
+    if (!(d >= -64.0 && d <= 89.0)) return d > 0.0 ? std::numeric_limits<float>::infinity() : static_cast<float>(d < 0.0 ? 1.0 : d);
+    const table_exp e = exp_by_table<UseFma>(d);
+    return static_cast<float>(1.0 + (d - 1.0) * ((e.hi + e.lo) * branch_free::power_of_two(e.k)));
+}
+
+template <bool UseFma>
+[[gnu::always_inline]] inline double expm1mx_of(double x) noexcept {
+    return expm1mx_double<UseFma>(x);
+}
+template <bool UseFma>
+[[gnu::always_inline]] inline float expm1mx_of(float x) noexcept {
+    return expm1mx_float<UseFma>(x);
+}
+template <bool UseFma>
+[[gnu::always_inline]] inline double rlogr_residual_of(double l) noexcept {
+    return rlogr_residual_double<UseFma>(l);
+}
+template <bool UseFma>
+[[gnu::always_inline]] inline float rlogr_residual_of(float l) noexcept {
+    return rlogr_residual_float<UseFma>(l);
 }
 
 // A default x86-64 build has no FMA instruction (std::fma is a library call and the exact
 // products fall back to Dekker's splitting, ~4× the work): the same code is also compiled for
 // AVX2+FMA and chosen at run time, as the SIMD kernels are (simd::limit_isa applies).
 #if defined(KLDIV_HAVE_X86_KERNELS)
-[[gnu::target("avx2,fma")]] inline double expm1mx_fma(double x) noexcept { return expm1mx_double<true>(x); }
-[[gnu::target("avx2,fma")]] inline double rlogr_residual_fma(double l) noexcept {
-    return rlogr_residual_double<true>(l);
+template <class T>
+[[gnu::target("avx2,fma")]] inline T expm1mx_fma(T x) noexcept {
+    return expm1mx_of<true>(x);
+}
+template <class T>
+[[gnu::target("avx2,fma")]] inline T rlogr_residual_fma(T l) noexcept {
+    return rlogr_residual_of<true>(l);
 }
 #endif
 
-inline double expm1mx_dispatch(double x) noexcept {
+template <class T>
+inline T expm1mx_dispatch(T x) noexcept {
 #if defined(KLDIV_HAVE_X86_KERNELS)
     if constexpr (!has_fast_fma<double>)
         if (simd::active_isa() != simd::isa::scalar) return expm1mx_fma(x);
 #endif
-    return expm1mx_double<has_fast_fma<double>>(x);
+    return expm1mx_of<has_fast_fma<double>>(x);
 }
 
-inline double rlogr_residual_dispatch(double l) noexcept {
+template <class T>
+inline T rlogr_residual_dispatch(T l) noexcept {
 #if defined(KLDIV_HAVE_X86_KERNELS)
     if constexpr (!has_fast_fma<double>)
         if (simd::active_isa() != simd::isa::scalar) return rlogr_residual_fma(l);
 #endif
-    return rlogr_residual_double<has_fast_fma<double>>(l);
+    return rlogr_residual_of<has_fast_fma<double>>(l);
 }
 
 }  // namespace detail
@@ -177,14 +263,14 @@ inline double rlogr_residual_dispatch(double l) noexcept {
 /// φ(x) = eˣ − 1 − x ≥ 0, the "exp residual": k3 for one sample, and the term every discrete KL
 /// and many closed forms are summed from. Domain: all x.
 /// Accuracy: ≤ 2 ulp for float and double (float is evaluated in double and rounded, so it is
-/// within 0.5 ulp + 2⁻²⁹ ulp); ≤ 2 ulp for long double. Measured in docs/accuracy.md, with and
+/// within 0.5 ulp + 2⁻⁶ ulp); ≤ 2 ulp for long double. Measured in docs/accuracy.md, with and
 /// without the FMA build that a default x86-64 build chooses at run time.
 /// Special values: φ(+inf) = +inf, φ(x) = +inf once eˣ − 1 − x exceeds the format's maximum
 /// (x > 709.78 in double, 88.72 in float), φ(−inf) = +inf, φ(NaN) = NaN. Never negative.
 template <real T>
 inline T expm1mx(T x) noexcept {
     if constexpr (simd_real<T>)
-        return static_cast<T>(detail::expm1mx_dispatch(static_cast<double>(x)));
+        return detail::expm1mx_dispatch(x);
     else
         return detail::expm1mx_impl<T>(x);
 }
@@ -192,13 +278,14 @@ inline T expm1mx(T x) noexcept {
 /// ρ(l) = r·l − (r − 1) with r = eˡ: the per-sample residual of the reverse-direction estimator
 /// (for KL[p‖q] from samples of q, l = log p − log q) and the Bregman divergence of r·log r at 1.
 /// Domain: all l. Always ≥ 0.
-/// Accuracy: ≤ 2 ulp for float and double (float evaluated in double); ≤ 2 ulp for long double.
+/// Accuracy: ≤ 2 ulp for float and double (float evaluated in double and rounded: within 0.5 ulp
+/// + 2⁻⁶ ulp); ≤ 2 ulp for long double.
 /// Special values: ρ(−inf) = 1, ρ(+inf) = +inf, +inf once the value exceeds the format's maximum
 /// (l > 703.2 in double), ρ(NaN) = NaN.
 template <real T>
 inline T rlogr_residual(T l) noexcept {
     if constexpr (simd_real<T>)
-        return static_cast<T>(detail::rlogr_residual_dispatch(static_cast<double>(l)));
+        return detail::rlogr_residual_dispatch(l);
     else
         return detail::rlogr_residual_impl<T>(l);
 }
