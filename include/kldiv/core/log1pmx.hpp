@@ -10,6 +10,7 @@
 #include "kldiv/core/concepts.hpp"
 #include "kldiv/core/detail/branch_free.hpp"
 #include "kldiv/core/detail/error_free.hpp"
+#include "kldiv/core/detail/log_table.hpp"
 #include "kldiv/core/instruction_set.hpp"
 
 namespace kldiv {
@@ -46,7 +47,25 @@ template <class T, bool UseFma = has_fast_fma<T>>
     return -fu.hi + (series - (fu.lo + f * u_lo));
 }
 
-/// log(1 + x) − x for x > −1. Outside the kernel's range, 1 + x = 2ᵏ·(m + δ) with
+/// log(1 + x) − x for one double outside the kernel's range (−1 < x < −0.4 or x > 0.6), by the
+/// table logarithm: with 1 + x = y + δ (δ its rounding error), y = 2ᵉ·m,
+/// log1pmx(x) = e·ln2 − log c⁻¹ − x + r + (log1p(r) − r) + δ/y, the three leading terms summed
+/// error-free (they cancel by up to a factor 4.6, at x = −0.4 and 0.6); δ/y as δ·2⁻ᵉ·c⁻¹ (within
+/// 2⁻⁷ of itself, no division).
+template <bool UseFma>
+[[gnu::always_inline]] inline double log1pmx_beyond_kernel(double x) noexcept {
+    using split = ln2_split<double>;
+    const auto y = two_sum(1.0, x);
+    const table_log l = log_by_table<UseFma>(y.hi);
+    const auto head = two_sum(l.e * split::hi, l.hi);  // e·ln2_hi is exact: |e| ≤ 1023
+    const auto with_x = two_sum(head.hi, -x);
+    const double correction = (y.lo * branch_free::power_of_two(-l.e)) * l.inverse;
+    const double tail = (head.lo + with_x.lo) +
+                        ((l.e * split::lo + l.lo) + (log1p_minus_identity<UseFma>(l.r) + correction));
+    return with_x.hi + (l.r + tail);
+}
+
+/// log(1 + x) − x for x > −1 (double outside the kernel: the table path above). Outside the kernel's range, 1 + x = 2ᵏ·(m + δ) with
 /// m ∈ [√½, √2), f = m − 1 exact, δ the rounding error of 1 + x scaled by 2⁻ᵏ, and
 /// log1pmx(x) = k·ln2 + f − x + log1pmx(f) + δ/m, the leading terms summed error-free.
 template <class T, bool UseFma = has_fast_fma<T>>
@@ -60,17 +79,10 @@ template <class T, bool UseFma = has_fast_fma<T>>
     // log1pmx(f) is small beside the result.
     if (std::fabs(x) < quadratic_regime<T>) return -(x * T(0.5)) * x;
     if (x >= T(-0.4) && x <= T(0.6)) return log1pmx_kernel<T, UseFma>(x);
+    if constexpr (std::is_same_v<T, double>) return log1pmx_beyond_kernel<UseFma>(x);
     const auto y = two_sum(T(1), x);
     int k = 0;
-    T m;
-    if constexpr (std::is_same_v<T, double>) {
-        // frexp from the bits (y is normal: 1 + x ≥ 2⁻⁵³ here), no library call.
-        const auto bits = std::bit_cast<std::uint64_t>(y.hi);
-        k = static_cast<int>((bits >> 52) & 0x7ff) - 1022;
-        m = std::bit_cast<double>((bits & 0x800fffffffffffffULL) | 0x3fe0000000000000ULL);
-    } else {
-        m = std::frexp(y.hi, &k);
-    }
+    T m = std::frexp(y.hi, &k);
     const bool low = m < sqrt_half;
     m = low ? m * T(2) : m;
     k = low ? k - 1 : k;
