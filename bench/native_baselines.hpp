@@ -1,6 +1,6 @@
 // Baselines compiled with -march=native in their own translation unit (native_baselines.cpp),
-// called from bench_estimators: Eigen's inaccurate k3 mean at its best, and a vectorised
-// two-array streaming read (the bandwidth floor).
+// called from bench_estimators and bench_discrete: Eigen's inaccurate k3 mean at its best, and a
+// vectorised two-array streaming read (the bandwidth floor).
 #pragma once
 
 #include <cstddef>
