@@ -9,6 +9,7 @@
 #include "kldiv/core/detail/branch_free.hpp"
 #include "kldiv/core/detail/error_free.hpp"
 #include "kldiv/core/detail/exp_table.hpp"
+#include "kldiv/core/detail/fma_dispatch.hpp"
 #include "kldiv/core/instruction_set.hpp"
 
 namespace kldiv {
@@ -191,7 +192,8 @@ template <bool UseFma>
         return static_cast<float>((d * d) * branch_free::polynomial_estrin<UseFma>(d, series.c));
     }
     // Past 89 eˣ − 1 − x exceeds the float range; below −64 eˣ is under 2⁻⁹² of −1 − x.
-    if (!(d >= -64.0 && d <= 89.0)) return d > 0.0 ? std::numeric_limits<float>::infinity() : static_cast<float>(d < 0.0 ? -d - 1.0 : d);
+    if (!(d >= -64.0 && d <= 89.0))
+        return d > 0.0 ? std::numeric_limits<float>::infinity() : static_cast<float>(d < 0.0 ? -d - 1.0 : d);
     const table_exp e = exp_by_table<UseFma>(d);
     const double scale = branch_free::power_of_two(e.k);
     return static_cast<float>(((e.hi * scale - 1.0) + e.lo * scale) - d);
@@ -204,59 +206,33 @@ template <bool UseFma>
         static constexpr taylor_table<double, 5, 2, true> series{};  // 1/2, 1/3, 1/8, 1/30, 1/144
         return static_cast<float>((d * d) * branch_free::polynomial_estrin<UseFma>(d, series.c));
     }
-    if (!(d >= -64.0 && d <= 89.0)) return d > 0.0 ? std::numeric_limits<float>::infinity() : static_cast<float>(d < 0.0 ? 1.0 : d);
+    if (!(d >= -64.0 && d <= 89.0))
+        return d > 0.0 ? std::numeric_limits<float>::infinity() : static_cast<float>(d < 0.0 ? 1.0 : d);
     const table_exp e = exp_by_table<UseFma>(d);
     return static_cast<float>(1.0 + (d - 1.0) * ((e.hi + e.lo) * branch_free::power_of_two(e.k)));
 }
 
-template <bool UseFma>
-[[gnu::always_inline]] inline double expm1mx_of(double x) noexcept {
-    return expm1mx_double<UseFma>(x);
-}
-template <bool UseFma>
-[[gnu::always_inline]] inline float expm1mx_of(float x) noexcept {
-    return expm1mx_float<UseFma>(x);
-}
-template <bool UseFma>
-[[gnu::always_inline]] inline double rlogr_residual_of(double l) noexcept {
-    return rlogr_residual_double<UseFma>(l);
-}
-template <bool UseFma>
-[[gnu::always_inline]] inline float rlogr_residual_of(float l) noexcept {
-    return rlogr_residual_float<UseFma>(l);
-}
-
-// A default x86-64 build has no FMA instruction (std::fma is a library call and the exact
-// products fall back to Dekker's splitting, ~4× the work): the same code is also compiled for
-// AVX2+FMA and chosen at run time, as the SIMD kernels are (simd::limit_isa applies).
-#if defined(KLDIV_HAVE_X86_KERNELS)
-template <class T>
-[[gnu::target("avx2,fma")]] inline T expm1mx_fma(T x) noexcept {
-    return expm1mx_of<true>(x);
-}
-template <class T>
-[[gnu::target("avx2,fma")]] inline T rlogr_residual_fma(T l) noexcept {
-    return rlogr_residual_of<true>(l);
-}
-#endif
-
-template <class T>
-inline T expm1mx_dispatch(T x) noexcept {
-#if defined(KLDIV_HAVE_X86_KERNELS)
-    if constexpr (!has_fast_fma<double>)
-        if (simd::active_isa() != simd::isa::scalar) return expm1mx_fma(x);
-#endif
-    return expm1mx_of<has_fast_fma<double>>(x);
-}
-
-template <class T>
-inline T rlogr_residual_dispatch(T l) noexcept {
-#if defined(KLDIV_HAVE_X86_KERNELS)
-    if constexpr (!has_fast_fma<double>)
-        if (simd::active_isa() != simd::isa::scalar) return rlogr_residual_fma(l);
-#endif
-    return rlogr_residual_of<has_fast_fma<double>>(l);
-}
+/// The evaluators of one float or double, for fma_dispatched.
+struct expm1mx_evaluator {
+    template <bool UseFma>
+    [[gnu::always_inline]] static double of(double x) noexcept {
+        return expm1mx_double<UseFma>(x);
+    }
+    template <bool UseFma>
+    [[gnu::always_inline]] static float of(float x) noexcept {
+        return expm1mx_float<UseFma>(x);
+    }
+};
+struct rlogr_residual_evaluator {
+    template <bool UseFma>
+    [[gnu::always_inline]] static double of(double l) noexcept {
+        return rlogr_residual_double<UseFma>(l);
+    }
+    template <bool UseFma>
+    [[gnu::always_inline]] static float of(float l) noexcept {
+        return rlogr_residual_float<UseFma>(l);
+    }
+};
 
 }  // namespace detail
 
@@ -270,7 +246,7 @@ inline T rlogr_residual_dispatch(T l) noexcept {
 template <real T>
 inline T expm1mx(T x) noexcept {
     if constexpr (simd_real<T>)
-        return detail::expm1mx_dispatch(x);
+        return detail::fma_dispatched<detail::expm1mx_evaluator>(x);
     else
         return detail::expm1mx_impl<T>(x);
 }
@@ -285,7 +261,7 @@ inline T expm1mx(T x) noexcept {
 template <real T>
 inline T rlogr_residual(T l) noexcept {
     if constexpr (simd_real<T>)
-        return detail::rlogr_residual_dispatch(l);
+        return detail::fma_dispatched<detail::rlogr_residual_evaluator>(l);
     else
         return detail::rlogr_residual_impl<T>(l);
 }

@@ -9,6 +9,7 @@
 #include "kldiv/core/concepts.hpp"
 #include "kldiv/core/detail/branch_free.hpp"
 #include "kldiv/core/detail/error_free.hpp"
+#include "kldiv/core/detail/fma_dispatch.hpp"
 #include "kldiv/core/detail/log_table.hpp"
 #include "kldiv/core/instruction_set.hpp"
 
@@ -64,8 +65,9 @@ template <bool UseFma>
     return with_x.hi + (l.r + tail);
 }
 
-/// log(1 + x) − x for x > −1 (double outside the kernel: the table path above). Outside the kernel's range, 1 + x = 2ᵏ·(m + δ) with
-/// m ∈ [√½, √2), f = m − 1 exact, δ the rounding error of 1 + x scaled by 2⁻ᵏ, and
+/// log(1 + x) − x for x > −1 (double outside the kernel: the table path above). Outside the
+/// kernel's range, 1 + x = 2ᵏ·(m + δ) with m ∈ [√½, √2), f = m − 1 exact, δ the rounding error
+/// of 1 + x scaled by 2⁻ᵏ, and
 /// log1pmx(x) = k·ln2 + f − x + log1pmx(f) + δ/m, the leading terms summed error-free.
 template <class T, bool UseFma = has_fast_fma<T>>
 [[gnu::always_inline]] inline T log1pmx_impl(T x) noexcept {
@@ -94,8 +96,6 @@ template <class T, bool UseFma = has_fast_fma<T>>
     return s2.hi + tail;
 }
 
-// As for expm1mx: a default x86-64 build also compiles the double evaluator for AVX2+FMA and
-// chooses it at run time (simd::limit_isa applies).
 /// log1pmx of a float, in double without double-word steps: below |x| = 1/16 x² times the
 /// series −1/2 + x/3 − … (truncated at 2⁻³⁶ relative), above it log(1 + x) − x with 1 + x exact
 /// and the table logarithm in plain double (log1pmx cancels there by at most 2⁵ of the 29 spare
@@ -118,30 +118,17 @@ template <bool UseFma>
     return static_cast<float>(((l.e * std::numbers::ln2 + l.hi) - d) + log1p_r);
 }
 
-template <bool UseFma>
-[[gnu::always_inline]] inline double log1pmx_of(double x) noexcept {
-    return log1pmx_impl<double, UseFma>(x);
-}
-template <bool UseFma>
-[[gnu::always_inline]] inline float log1pmx_of(float x) noexcept {
-    return log1pmx_float<UseFma>(x);
-}
-
-#if defined(KLDIV_HAVE_X86_KERNELS)
-template <class T>
-[[gnu::target("avx2,fma")]] inline T log1pmx_fma(T x) noexcept {
-    return log1pmx_of<true>(x);
-}
-#endif
-
-template <class T>
-inline T log1pmx_dispatch(T x) noexcept {
-#if defined(KLDIV_HAVE_X86_KERNELS)
-    if constexpr (!has_fast_fma<double>)
-        if (simd::active_isa() != simd::isa::scalar) return log1pmx_fma(x);
-#endif
-    return log1pmx_of<has_fast_fma<double>>(x);
-}
+/// The evaluators of one float or double, for fma_dispatched.
+struct log1pmx_evaluator {
+    template <bool UseFma>
+    [[gnu::always_inline]] static double of(double x) noexcept {
+        return log1pmx_impl<double, UseFma>(x);
+    }
+    template <bool UseFma>
+    [[gnu::always_inline]] static float of(float x) noexcept {
+        return log1pmx_float<UseFma>(x);
+    }
+};
 
 }  // namespace detail
 
@@ -153,7 +140,7 @@ inline T log1pmx_dispatch(T x) noexcept {
 template <real T>
 inline T log1pmx(T x) noexcept {
     if constexpr (simd_real<T>)
-        return detail::log1pmx_dispatch(x);
+        return detail::fma_dispatched<detail::log1pmx_evaluator>(x);
     else
         return detail::log1pmx_impl<T>(x);
 }
