@@ -6,6 +6,7 @@
 #include "kldiv/core/expm1mx.hpp"
 #include "kldiv/core/log1pmx.hpp"
 #include "support/catch.hpp"
+#include "support/isa.hpp"
 #include "support/quad_reference.hpp"
 
 namespace {
@@ -80,6 +81,25 @@ TEMPLATE_TEST_CASE("rlogr_residual special values and sign", "[core][rlogr_resid
     CHECK(kldiv::rlogr_residual(-std::numeric_limits<T>::max()) == T(1));
     CHECK(kldiv::rlogr_residual(std::log(std::numeric_limits<T>::max())) == inf<T>);
     for (T l = T(-800); l <= T(80); l += T(0.173)) CHECK(kldiv::rlogr_residual(l) >= T(0));
+}
+
+// (l − 1)·eˡ reaches the largest double at l ≈ 703.2285; the table path once returned +inf from
+// l ≈ 703.2249 on (its overflow test looked at the product with eˡ's high part alone).
+TEST_CASE("rlogr_residual is finite and within 2 ulp up to its overflow threshold, with and without FMA",
+          "[core][rlogr_residual]") {
+    const kldiv::test::isa_guard restore;
+    for (const auto set : kldiv::test::available_isas()) {
+        kldiv::simd::limit_isa(set);
+        double worst = 0, worst_at = 0;
+        for (double l = 702.9; l < 703.2284; l += 3e-6) {
+            const double got = kldiv::rlogr_residual(l);
+            const double error = kldiv::test::ulp_error<double>(got, kldiv::test::ref_rlogr_residual(l));
+            if (!(error <= worst)) worst = error, worst_at = l;
+        }
+        INFO(kldiv::simd::name(set) << ": " << worst << " ulp at " << worst_at);
+        CHECK(worst <= 2.0);
+        CHECK(kldiv::rlogr_residual(703.2286) == std::numeric_limits<double>::infinity());
+    }
 }
 
 TEST_CASE("rlogr_residual equals eˡ·expm1mx(−l) and r·l − (r − 1) where those are exact enough",

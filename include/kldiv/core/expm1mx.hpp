@@ -145,9 +145,10 @@ template <bool UseFma>
     const auto p = branch_free::product<UseFma>(m, e.hi);
     const double p_lo = p.lo + (m * e.lo + m_lo * e.hi);
     const double half_scale = branch_free::power_of_two(e.k - 1.0);
-    const double scaled = (p.hi * half_scale) * 2.0;
-    if (scaled == std::numeric_limits<double>::infinity()) return scaled;  // (l − 1)·eˡ overflows (l > 703.2)
-    const auto total = two_sum(1.0, scaled);
+    // Past l = 40 the 1 is below half an ulp of (l − 1)·eˡ: the product, rounded once, then
+    // scaled (+inf exactly where it overflows: p.hi alone can overflow a little earlier, lo < 0).
+    if (l > 40.0) return ((p.hi + p_lo) * half_scale) * 2.0;
+    const auto total = two_sum(1.0, (p.hi * half_scale) * 2.0);
     return total.hi + (total.lo + (p_lo * half_scale) * 2.0);
 }
 
@@ -182,7 +183,7 @@ template <bool UseFma>
 
 /// φ and ρ of a float: in double, without double-word steps (29 spare bits cover the
 /// cancellation of eˣ − 1 − x and 1 + (x − 1)eˣ down to |x| = 1/32, where it is at most 2¹¹),
-/// and below 1/32 as x² times their Taylor series (truncated at 2⁻³⁶ relative). Within
+/// and below 1/32 as x² times their Taylor series (truncated at 2⁻³³ relative). Within
 /// 0.5 ulp + 2⁻⁶ ulp of float.
 template <bool UseFma>
 [[gnu::always_inline]] inline float expm1mx_float(float x) noexcept {

@@ -99,7 +99,7 @@ template <bool UseFma>
     return {e, log_sixty_fourths[j][1], log_sixty_fourths[j][2], (p.hi - 1.0) + p.lo, log_sixty_fourths[j][0]};
 }
 
-/// log1p(r) − r = r²·(−1/2 + r/3 − r²/4 + … + r⁶/8) for |r| < 2⁻⁷ (truncated at 2⁻⁶⁶).
+/// log1p(r) − r = r²·(−1/2 + r/3 − r²/4 + … − r⁶/8) for |r| < 2⁻⁷ (truncated at 2⁻⁶⁶).
 template <bool UseFma>
 [[gnu::always_inline]] inline double log1p_minus_identity(double r) noexcept {
     static constexpr double c[7] = {-1.0 / 2, 1.0 / 3, -1.0 / 4, 1.0 / 5, -1.0 / 6, 1.0 / 7, -1.0 / 8};
