@@ -10,7 +10,6 @@
 #include "kldiv/core/detail/error_free.hpp"
 #include "kldiv/core/detail/exp_table.hpp"
 #include "kldiv/core/detail/fma_dispatch.hpp"
-#include "kldiv/core/instruction_set.hpp"
 
 namespace kldiv {
 namespace detail {

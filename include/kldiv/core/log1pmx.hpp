@@ -11,7 +11,6 @@
 #include "kldiv/core/detail/error_free.hpp"
 #include "kldiv/core/detail/fma_dispatch.hpp"
 #include "kldiv/core/detail/log_table.hpp"
-#include "kldiv/core/instruction_set.hpp"
 
 namespace kldiv {
 namespace detail {
@@ -81,20 +80,23 @@ template <class T, bool UseFma = has_fast_fma<T>>
     // log1pmx(f) is small beside the result.
     if (std::fabs(x) < quadratic_regime<T>) return -(x * T(0.5)) * x;
     if (x >= T(-0.4) && x <= T(0.6)) return log1pmx_kernel<T, UseFma>(x);
-    if constexpr (std::is_same_v<T, double>) return log1pmx_beyond_kernel<UseFma>(x);
-    const auto y = two_sum(T(1), x);
-    int k = 0;
-    T m = std::frexp(y.hi, &k);
-    const bool low = m < sqrt_half;
-    m = low ? m * T(2) : m;
-    k = low ? k - 1 : k;
-    const T f = m - T(1);
-    const T kf = static_cast<T>(k);
-    const T correction = y.lo / y.hi;  // δ/m with δ = y.lo·2⁻ᵏ and m = y.hi·2⁻ᵏ
-    const auto s1 = two_sum(kf * split::hi, -x);
-    const auto s2 = two_sum(s1.hi, f);
-    const T tail = (s1.lo + s2.lo) + ((kf * split::lo + correction) + log1pmx_kernel<T, UseFma>(f));
-    return s2.hi + tail;
+    if constexpr (std::is_same_v<T, double>) {
+        return log1pmx_beyond_kernel<UseFma>(x);
+    } else {
+        const auto y = two_sum(T(1), x);
+        int k = 0;
+        T m = std::frexp(y.hi, &k);
+        const bool low = m < sqrt_half;
+        m = low ? m * T(2) : m;
+        k = low ? k - 1 : k;
+        const T f = m - T(1);
+        const T kf = static_cast<T>(k);
+        const T correction = y.lo / y.hi;  // δ/m with δ = y.lo·2⁻ᵏ and m = y.hi·2⁻ᵏ
+        const auto s1 = two_sum(kf * split::hi, -x);
+        const auto s2 = two_sum(s1.hi, f);
+        const T tail = (s1.lo + s2.lo) + ((kf * split::lo + correction) + log1pmx_kernel<T, UseFma>(f));
+        return s2.hi + tail;
+    }
 }
 
 /// log1pmx of a float, in double without double-word steps: below |x| = 1/16 x² times the
