@@ -159,38 +159,41 @@ namespace detail {
 /// eigen-decomposition I + RRᵀ = V·diag(e)·Vᵀ (k×k, k = min(d, r)):
 /// x + Q·V·diag(e^power − 1)·Vᵀ·Qᵀx, with e^power − 1 = expm1(power·log e) (no cancellation
 /// for a small M). O(d·k·columns).
+template <class Matrix>  // a template so that its Eigen solvers are instantiated only where used
 class low_rank_power {
 public:
-    explicit low_rank_power(const Eigen::MatrixXd& m) {
+    explicit low_rank_power(const Matrix& m) {
         const Eigen::Index k = std::min(m.rows(), m.cols());
-        const Eigen::HouseholderQR<Eigen::MatrixXd> qr(m);
-        q_ = qr.householderQ() * Eigen::MatrixXd::Identity(m.rows(), k);
-        const Eigen::MatrixXd r = qr.matrixQR().topRows(k).template triangularView<Eigen::Upper>();
-        const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(Eigen::MatrixXd::Identity(k, k) + r * r.transpose());
+        const Eigen::HouseholderQR<Matrix> qr(m);
+        q_ = qr.householderQ() * Matrix::Identity(m.rows(), k);
+        const Matrix r = qr.matrixQR().topRows(k).template triangularView<Eigen::Upper>();
+        const Eigen::SelfAdjointEigenSolver<Matrix> eigen(Matrix::Identity(k, k) + r * r.transpose());
         v_ = eigen.eigenvectors();
         log_e_ = eigen.eigenvalues().array().log().matrix();
     }
-    [[nodiscard]] Eigen::MatrixXd apply(const Eigen::MatrixXd& x, double power) const {
+    [[nodiscard]] Matrix apply(const Matrix& x, double power) const {
         Eigen::VectorXd f(log_e_.size());
         for (Eigen::Index i = 0; i < f.size(); ++i) f[i] = std::expm1(power * log_e_[i]);
-        const Eigen::MatrixXd coefficients = q_.transpose().lazyProduct(x);  // k×c, depth d
-        const Eigen::MatrixXd mixed = v_ * (f.asDiagonal() * (v_.transpose() * coefficients));
+        const Matrix coefficients = q_.transpose().lazyProduct(x);  // k×c, depth d
+        const Matrix mixed = v_ * (f.asDiagonal() * (v_.transpose() * coefficients));
         return x + q_.lazyProduct(mixed);
     }
 
 private:
-    Eigen::MatrixXd q_;
-    Eigen::MatrixXd v_;
+    Matrix q_;
+    Matrix v_;
     Eigen::VectorXd log_e_;
 };
 
 /// 2·KL of the covariances alone, tr(Σq⁻¹Σp) − d − log det(Σq⁻¹Σp), for Σ = WWᵀ + D (see
 /// kl_divergence below for the decomposition). Both factors d×r (the smaller rank padded with
 /// zero columns, which changes no covariance).
-inline double low_rank_covariance_kl_twice(const Eigen::MatrixXd& wp, const Eigen::VectorXd& dp, const Eigen::MatrixXd& wq,
-                                           const Eigen::VectorXd& dq) {
-    using matrix = Eigen::MatrixXd;
-    using vector = Eigen::VectorXd;
+/// (Templates, called with Eigen::MatrixXd and Eigen::VectorXd: the QR, Cholesky and eigen-solvers
+/// are then instantiated only in translation units that use this pair, not in every includer.)
+template <class Matrix, class Vector>
+double low_rank_covariance_kl_twice(const Matrix& wp, const Vector& dp, const Matrix& wq, const Vector& dq) {
+    using matrix = Matrix;
+    using vector = Vector;
     const Eigen::Index d = dq.size(), r = wq.cols();
     const vector s = dq.cwiseSqrt().cwiseInverse();
     const matrix a = s.asDiagonal() * wq;
@@ -219,7 +222,7 @@ inline double low_rank_covariance_kl_twice(const Eigen::MatrixXd& wp, const Eige
     // λ of F⁻¹EF⁻ᵀ are those of R_A R_Δᵀ + R_Δ R_Aᵀ + R_Δ R_Δᵀ (entries of the size of Δ).
     const vector root = one_plus_g.cwiseSqrt().cwiseInverse();
     const matrix a_scaled = root.asDiagonal() * a, delta_scaled = root.asDiagonal() * delta;
-    const low_rank_power m_power(a_scaled);
+    const low_rank_power<matrix> m_power(a_scaled);
     matrix u(d, 2 * r);
     u << m_power.apply(a_scaled, -0.5), m_power.apply(delta_scaled, -0.5);
     const Eigen::HouseholderQR<matrix> u_qr(u);
@@ -230,7 +233,7 @@ inline double low_rank_covariance_kl_twice(const Eigen::MatrixXd& wp, const Eige
     const Eigen::SelfAdjointEigenSolver<matrix> h_eigen(h, Eigen::EigenvaluesOnly);
     for (Eigen::Index k = 0; k < rows; ++k) total.add(-log1pmx(h_eigen.eigenvalues()[k]));
     // (3) the cross term tr((Σ̃q⁻¹ − Σ̃m⁻¹)E) = tr(Σ̃q⁻¹GΣ̃m⁻¹E), a product of two small parts.
-    const low_rank_power q_power(a);
+    const low_rank_power<matrix> q_power(a);
     const matrix q_delta = q_power.apply(delta, -1.0), q_a = q_power.apply(a, -1.0);
     const matrix m_a = root.asDiagonal() * m_power.apply(a_scaled, -1.0);
     const matrix m_delta = root.asDiagonal() * m_power.apply(delta_scaled, -1.0);
@@ -612,7 +615,7 @@ template <real T>
     Eigen::MatrixXd wp = Eigen::MatrixXd::Zero(d, r), wq = Eigen::MatrixXd::Zero(d, r);
     wp.leftCols(p.rank()) = p.factor().template cast<double>();
     wq.leftCols(q.rank()) = q.factor().template cast<double>();
-    const double covariance_part = detail::low_rank_covariance_kl_twice(wp, p.diagonal().template cast<double>(), wq,
+    const double covariance_part = detail::low_rank_covariance_kl_twice<Eigen::MatrixXd, Eigen::VectorXd>(wp, p.diagonal().template cast<double>(), wq,
                                                                         q.diagonal().template cast<double>());
     const double mean_part = static_cast<double>(
         q.whitened_quadratic(vector(q.inverse_sqrt_diagonal().cwiseProduct(p.mean() - q.mean()))));
