@@ -257,3 +257,54 @@ TEMPLATE_TEST_CASE("contract: clamp alone and weights alone, every subset, instr
                 }
             }
 }
+
+// Heavy tails: ℓ ~ N(0, 0.3²) with a few samples per group of 64 outside the float lanes' range
+// (|ℓ| from 1 to 600, tiny, exact ±1): groups with 0, 1, 2 and 3 lanes outside, two outside samples
+// in one lane, every subset and instruction set. One or two lanes outside keep the rest of their
+// group in float lanes and send those lanes' samples to the double lanes on their own; three go
+// as whole registers.
+TEMPLATE_TEST_CASE("contract: heavy tails, a few lanes per group outside the float range", "[estimators][kl_estimates][contract]",
+                   float, double) {
+    using T = TestType;
+    const kldiv::test::isa_guard guard;
+    std::mt19937_64 engine(97);
+    std::normal_distribution<double> typical(0.0, 0.3);
+    std::uniform_real_distribution<double> base(-5.0, 0.0), magnitude(0.0, std::log10(600.0));
+    const std::size_t n = 2 * 2048 + 300;
+    std::vector<T> log_q(n + 8), log_p(n + 8);
+    for (std::size_t i = 0; i < log_q.size(); ++i) {
+        double l = typical(engine);
+        const std::size_t group = i / 64, at = i % 64;
+        const std::size_t outside = group % 4;  // lanes outside in this group (for W = 16)
+        const std::size_t lane = at % 16, register_in_group = at / 16;
+        const bool chosen = lane < outside && (register_in_group == (lane + group) % 4 ||
+                                               (group % 8 == 5 && lane == 0 && register_in_group == 2));
+        if (chosen) {
+            const double sign = (engine() & 1) ? 1.0 : -1.0;
+            switch (engine() % 4) {
+                case 0: l = sign * std::pow(10.0, magnitude(engine)); break;
+                case 1: l = sign; break;
+                case 2: l = sign * 1e-20; break;
+                default: l = sign * (1.0 + std::uniform_real_distribution<double>(0.0, 3.0)(engine)); break;
+            }
+        }
+        log_q[i] = static_cast<T>(base(engine));
+        log_p[i] = static_cast<T>(static_cast<double>(log_q[i]) + l);
+        if (std::fabs(l) < 1e-6) log_q[i] = T(0), log_p[i] = static_cast<T>(l);  // keep tiny ℓ exact
+    }
+    for (const auto set : kldiv::test::available_isas()) {
+        kldiv::simd::limit_isa(set);
+        for (const std::size_t offset : {0, 1, 5})
+            for (const std::size_t length : {std::size_t{64}, std::size_t{2048}, n}) {
+                const std::span<const T> q(log_q.data() + offset, length), p(log_p.data() + offset, length);
+                exact_terms terms;
+                for (std::size_t i = 0; i < length; ++i) terms.push(kldiv::test::log_ratio_of(p[i], q[i]));
+                for (const auto wanted : subsets) {
+                    kldiv::kl_estimate_options<T> options;
+                    options.estimators = wanted;
+                    INFO(kldiv::simd::name(set) << ", n = " << length << ", offset " << offset);
+                    check_subset<T>(kldiv::kl_estimates(q, p, options), terms, wanted);
+                }
+            }
+    }
+}

@@ -315,9 +315,11 @@ KLDIV_VECTOR_INLINE bool float_lanes_block(const float* log_q, const float* log_
 /// have in float's normal range); the sums, the M2 and the group means' offsets m − s from the
 /// block's shift s then go to double lanes, where the spread between the groups is summed as
 /// 4·Σ(m − s) and 4·Σ(m − s)². So M2 is centred twice — nothing cancels in float — and the bound
-/// is on Σ(x − x̄)² itself. Other registers (NaN, ±inf, |ℓ| ≥ 1, tiny ℓ, the last n mod 4W
-/// samples) take the exact ℓ in double lanes after the loop (residuals_within_float_lanes, watched
-/// for |ℓ| > 640 and non-finite), summing x − s and (x − s)² in double. s: the first sample's value
+/// is on Σ(x − x̄)² itself. Samples outside (NaN, ±inf, |ℓ| ≥ 1, tiny ℓ) take the exact ℓ in double
+/// lanes after the loop (residuals_within_float_lanes, watched for |ℓ| > 640 and non-finite),
+/// summing x − s and (x − s)² in double: where one or two lanes of a group hold them, those lanes'
+/// samples alone (the group's other lanes stay in float, the lanes set aside masked to 0); where
+/// more do, the group's four registers; and the last n mod 4W samples. s: the first sample's value
 /// as its register's path computes it, so constant ℓ gives M2 = 0 exactly. n must be a positive
 /// multiple of W. Returns false (out unspecified) where the watch saw a value outside the double
 /// lanes' range; the caller then reruns the block.
@@ -364,10 +366,32 @@ KLDIV_VECTOR_INLINE bool plain_float_block(const float* log_q, const float* log_
             for (int s = 0; s < 4; ++s) shift[s] = x[s][0];
         }
     }
-    const auto float_group = [&](std::size_t i, const F(&l)[group]) __attribute__((always_inline)) {
+    // A group of four registers in float lanes. Masked (keep: all ones in the lanes kept): the
+    // lanes set aside get p = q = ℓ = 0, so their four values are 0, their sum and M2 are 0, and
+    // their offsets from the shift are multiplied by 0; their samples go to the double lanes.
+    const auto float_group = [&](std::size_t i, const F(&l)[group], auto masked, const U& keep)
+                                 __attribute__((always_inline)) {
+        constexpr bool Masked = decltype(masked)::value;
+        const auto kept = [&keep](const F& v) __attribute__((always_inline)) {
+            U bits;
+            std::memcpy(&bits, &v, sizeof bits);
+            bits &= keep;
+            F result;
+            std::memcpy(&result, &bits, sizeof result);
+            return result;
+        };
         F x[group][4];
-        for (std::size_t g = 0; g < group; ++g)
-            float_values(L::load_full(log_p + i + g * W), L::load_full(log_q + i + g * W), l[g], x[g]);
+        for (std::size_t g = 0; g < group; ++g) {
+            F p = L::load_full(log_p + i + g * W), q = L::load_full(log_q + i + g * W);
+            if constexpr (Masked) {
+                p = kept(p), q = kept(q);
+                float_values(p, q, p - q, x[g]);
+            } else {
+                float_values(p, q, l[g], x[g]);
+            }
+        }
+        D valid_low, valid_high;  // 1 in the lanes kept, 0 in those set aside
+        if constexpr (Masked) L::halves(kept(F{} + 1.0f), valid_low, valid_high);
         for (int s = 0; s < 4; ++s) {
             if (!wanted(s)) continue;
             const F total = (x[0][s] + x[1][s]) + (x[2][s] + x[3][s]);
@@ -381,7 +405,8 @@ KLDIV_VECTOR_INLINE bool plain_float_block(const float* log_q, const float* log_
             D low, high;
             L::halves(total, low, high);
             sum[s] += low + high;
-            const D a_low = low * (1.0 / group) - shift[s], a_high = high * (1.0 / group) - shift[s];
+            D a_low = low * (1.0 / group) - shift[s], a_high = high * (1.0 / group) - shift[s];
+            if constexpr (Masked) a_low *= valid_low, a_high *= valid_high;
             shifted[s] += a_low + a_high;
             squares[s] += a_low * a_low + a_high * a_high;
         }
@@ -399,8 +424,27 @@ KLDIV_VECTOR_INLINE bool plain_float_block(const float* log_q, const float* log_
             }
         }
     };
+    // Single samples set aside from masked groups, ℓ exact in double, |ℓ| ≥ 1 or tiny or not
+    // finite (the watch sees them), up to half a register at a time; padding lanes hold ℓ = 0 and
+    // count for nothing.
+    const auto double_samples = [&](const double* l_values, std::size_t count) __attribute__((always_inline)) {
+        D l{}, valid{};
+        for (std::size_t j = 0; j < count; ++j) l[j] = l_values[j], valid[j] = 1.0;
+        watch.see(l);
+        D x[4];
+        double_values(l, x);
+        for (int s = 0; s < 4; ++s) {
+            if (!wanted(s)) continue;
+            const D a = (x[s] - shift[s]) * valid;
+            sum[s] += x[s], shifted[s] += a * (1.0 / group), squares[s] += a * a * (1.0 / group);
+        }
+    };
     // Registers for the double lanes, after the loop: their code would crowd the loop's registers.
     std::size_t deferred[fast_block_size / 8], deferred_count = 0;
+    // A group with one or two lanes outside the float range keeps the other lanes in float and sets
+    // those lanes' four samples aside (at most 8 of every 4W ≥ 32 samples); more go as registers.
+    double set_aside[fast_block_size / 4];
+    std::size_t set_aside_count = 0;
     std::size_t i = 0;
     for (; n - i >= group * W; i += group * W) {
         F l[group];
@@ -416,14 +460,29 @@ KLDIV_VECTOR_INLINE bool plain_float_block(const float* log_q, const float* log_
         // of a difference of values below 2³¹ (GCC 12 turns 512-bit integer comparisons into scalar
         // code, one lane at a time; these are three vector operations).
         const U outside = ((low >> 1) - smallest_bits / 2) | ((one_bits - 1u) - high);
-        if (!L::any_top_bit(outside)) {
-            float_group(i, l);
+        const unsigned outside_lanes = L::top_bits(outside);
+        if (outside_lanes == 0) {
+            float_group(i, l, std::false_type{}, U{});
+        } else if (__builtin_popcount(outside_lanes) <= 2) {
+            // Heavy tails (|ℓ| ≥ 1 in 1 sample of 1000 sends 1 group of 16 to the double lanes
+            // whole): the lanes outside alone go, sample by sample.
+            using I = typename vector_types<W>::fi32;
+            const U keep = ~reinterpret_cast<U>(reinterpret_cast<I>(outside) >> 31);
+            float_group(i, l, std::true_type{}, keep);
+            for (unsigned lanes_left = outside_lanes; lanes_left != 0; lanes_left &= lanes_left - 1) {
+                const std::size_t j = static_cast<std::size_t>(__builtin_ctz(lanes_left));
+                for (std::size_t g = 0; g < group; ++g)
+                    set_aside[set_aside_count++] = static_cast<double>(log_p[i + g * W + j]) -
+                                                   static_cast<double>(log_q[i + g * W + j]);  // exact
+            }
         } else {
             for (std::size_t g = 0; g < group; ++g) deferred[deferred_count++] = i + g * W;
         }
     }
     for (; i < n; i += W) deferred[deferred_count++] = i;
     for (std::size_t k = 0; k < deferred_count; ++k) double_register(deferred[k]);
+    for (std::size_t k = 0; k < set_aside_count; k += half)
+        double_samples(set_aside + k, set_aside_count - k < half ? set_aside_count - k : half);
     if (!watch.in_range()) return false;
     const double count = static_cast<double>(n);
     out.count = count;

@@ -211,6 +211,20 @@ struct lanes {
             return (folded[0] >> 31) != 0;
         }
     }
+    /// The top bits of the W 32-bit lanes of v as a bit mask (lane j in bit j), W ≥ 8: one mask
+    /// instruction, as any_top_bit.
+    KLDIV_VECTOR_INLINE static unsigned top_bits(const typename vector_types<W>::fu32& v) noexcept {
+        static_assert(W >= 8, "one mask instruction from 256 bits up");
+        if constexpr (W == 16) {
+            unsigned short signs;
+            asm("vpmovd2m %1, %0" : "=k"(signs) : "v"(v));
+            return signs;
+        } else {
+            int signs;
+            asm("vmovmskps %1, %0" : "=r"(signs) : "x"(v));
+            return static_cast<unsigned>(signs);
+        }
+    }
     KLDIV_VECTOR_INLINE static double lane_sum(const hd& v) noexcept {
         double total = 0;
         for (int j = 0; j < W / 2; ++j) total += v[j];
