@@ -372,26 +372,18 @@ KLDIV_VECTOR_INLINE bool plain_float_block(const float* log_q, const float* log_
     const auto float_group = [&](std::size_t i, const F(&l)[group], auto masked, const U& keep)
                                  __attribute__((always_inline)) {
         constexpr bool Masked = decltype(masked)::value;
-        const auto kept = [&keep](const F& v) __attribute__((always_inline)) {
-            U bits;
-            std::memcpy(&bits, &v, sizeof bits);
-            bits &= keep;
-            F result;
-            std::memcpy(&result, &bits, sizeof result);
-            return result;
-        };
         F x[group][4];
         for (std::size_t g = 0; g < group; ++g) {
             F p = L::load_full(log_p + i + g * W), q = L::load_full(log_q + i + g * W);
             if constexpr (Masked) {
-                p = kept(p), q = kept(q);
+                p = L::keep_where(keep, p), q = L::keep_where(keep, q);
                 float_values(p, q, p - q, x[g]);
             } else {
                 float_values(p, q, l[g], x[g]);
             }
         }
         D valid_low, valid_high;  // 1 in the lanes kept, 0 in those set aside
-        if constexpr (Masked) L::halves(kept(F{} + 1.0f), valid_low, valid_high);
+        if constexpr (Masked) L::halves(L::keep_where(keep, F{} + 1.0f), valid_low, valid_high);
         for (int s = 0; s < 4; ++s) {
             if (!wanted(s)) continue;
             const F total = (x[0][s] + x[1][s]) + (x[2][s] + x[3][s]);

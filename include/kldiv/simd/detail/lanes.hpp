@@ -155,12 +155,15 @@ struct lanes {
         for (int j = 0; j < W / 2; ++j) shifts[j] = 8 * j;
         return (((hi{} + static_cast<std::int64_t>(bits)) >> shifts) & 0xff) != 0;
     }
-    /// v where mask is set, +0 elsewhere (bitwise: NaN and inf lanes are cleared too).
-    KLDIV_VECTOR_INLINE static hd keep_where(const hi& mask, const hd& v) noexcept {
-        hi bits;
+    /// v where mask is set, +0 elsewhere (bitwise: NaN and inf lanes are cleared too), for an
+    /// integer mask of v's size (hi for hd, fu32 for ff).
+    template <class Mask, class V>
+    KLDIV_VECTOR_INLINE static V keep_where(const Mask& mask, const V& v) noexcept {
+        static_assert(sizeof(Mask) == sizeof(V), "one mask bit per bit of v");
+        Mask bits;
         std::memcpy(&bits, &v, sizeof bits);
         bits &= mask;
-        hd result;
+        V result;
         std::memcpy(&result, &bits, sizeof result);
         return result;
     }
