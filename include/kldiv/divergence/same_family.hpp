@@ -615,8 +615,8 @@ template <real T>
     Eigen::MatrixXd wp = Eigen::MatrixXd::Zero(d, r), wq = Eigen::MatrixXd::Zero(d, r);
     wp.leftCols(p.rank()) = p.factor().template cast<double>();
     wq.leftCols(q.rank()) = q.factor().template cast<double>();
-    const double covariance_part = detail::low_rank_covariance_kl_twice<Eigen::MatrixXd, Eigen::VectorXd>(wp, p.diagonal().template cast<double>(), wq,
-                                                                        q.diagonal().template cast<double>());
+    const double covariance_part = detail::low_rank_covariance_kl_twice<Eigen::MatrixXd, Eigen::VectorXd>(
+        wp, p.diagonal().template cast<double>(), wq, q.diagonal().template cast<double>());
     const double mean_part = static_cast<double>(
         q.whitened_quadratic(vector(q.inverse_sqrt_diagonal().cwiseProduct(p.mean() - q.mean()))));
     const double kl = 0.5 * (covariance_part + mean_part);

@@ -403,33 +403,29 @@ KLDIV_VECTOR_INLINE bool plain_float_block(const float* log_q, const float* log_
             squares[s] += a_low * a_low + a_high * a_high;
         }
     };
-    const auto double_register = [&](std::size_t i) __attribute__((always_inline)) {
-        for (std::size_t k = 0; k < 2; ++k) {
-            const D l = L::load_half(log_p + i + k * half) - L::load_half(log_q + i + k * half);  // exact
-            watch.see(l);
-            D x[4];
-            double_values(l, x);
-            for (int s = 0; s < 4; ++s) {
-                if (!wanted(s)) continue;
-                const D a = x[s] - shift[s];
-                sum[s] += x[s], shifted[s] += a * (1.0 / group), squares[s] += a * a * (1.0 / group);
-            }
-        }
-    };
-    // Single samples set aside from masked groups, ℓ exact in double, |ℓ| ≥ 1 or tiny or not
-    // finite (the watch sees them), up to half a register at a time; padding lanes hold ℓ = 0 and
-    // count for nothing.
-    const auto double_samples = [&](const double* l_values, std::size_t count) __attribute__((always_inline)) {
-        D l{}, valid{};
-        for (std::size_t j = 0; j < count; ++j) l[j] = l_values[j], valid[j] = 1.0;
+    // Half a register of exact ℓ in double lanes, watched; valid (1 or 0 a lane) leaves padding
+    // lanes (ℓ = 0) out of the offsets from the shift.
+    const auto double_lanes = [&](const D& l, const D* valid) __attribute__((always_inline)) {
         watch.see(l);
         D x[4];
         double_values(l, x);
         for (int s = 0; s < 4; ++s) {
             if (!wanted(s)) continue;
-            const D a = (x[s] - shift[s]) * valid;
+            D a = x[s] - shift[s];
+            if (valid != nullptr) a *= *valid;
             sum[s] += x[s], shifted[s] += a * (1.0 / group), squares[s] += a * a * (1.0 / group);
         }
+    };
+    const auto double_register = [&](std::size_t i) __attribute__((always_inline)) {
+        for (std::size_t k = 0; k < 2; ++k)  // ℓ exact in double
+            double_lanes(L::load_half(log_p + i + k * half) - L::load_half(log_q + i + k * half), nullptr);
+    };
+    // Single samples set aside from masked groups (|ℓ| ≥ 1, tiny or not finite), half a register at
+    // a time.
+    const auto double_samples = [&](const double* l_values, std::size_t count) __attribute__((always_inline)) {
+        D l{}, valid{};
+        for (std::size_t j = 0; j < count; ++j) l[j] = l_values[j], valid[j] = 1.0;
+        double_lanes(l, &valid);
     };
     // Registers for the double lanes, after the loop: their code would crowd the loop's registers.
     std::size_t deferred[fast_block_size / 8], deferred_count = 0;

@@ -197,17 +197,11 @@ struct lanes {
         }
         return v[0] >= limit;
     }
-    /// Whether any of the W 32-bit lanes of v has its top bit set: one mask instruction for W ≥ 8
-    /// (written out, as in load_half), the lanes OR-ed in halves by shuffles for W = 4.
+    /// Whether any of the W 32-bit lanes of v has its top bit set: top_bits for W ≥ 8, the lanes
+    /// OR-ed in halves by shuffles for W = 4.
     KLDIV_VECTOR_INLINE static bool any_top_bit(const typename vector_types<W>::fu32& v) noexcept {
-        if constexpr (W == 16) {
-            unsigned short signs;
-            asm("vpmovd2m %1, %0" : "=k"(signs) : "v"(v));
-            return signs != 0;
-        } else if constexpr (W == 8) {
-            int signs;
-            asm("vmovmskps %1, %0" : "=r"(signs) : "x"(v));
-            return signs != 0;
+        if constexpr (W >= 8) {
+            return top_bits(v) != 0;
         } else {
             auto folded = v | __builtin_shufflevector(v, v, 2, 3, 0, 1);
             folded |= __builtin_shufflevector(folded, folded, 1, 0, 3, 2);
@@ -215,7 +209,7 @@ struct lanes {
         }
     }
     /// The top bits of the W 32-bit lanes of v as a bit mask (lane j in bit j), W ≥ 8: one mask
-    /// instruction, as any_top_bit.
+    /// instruction (written out, as in load_half).
     KLDIV_VECTOR_INLINE static unsigned top_bits(const typename vector_types<W>::fu32& v) noexcept {
         static_assert(W >= 8, "one mask instruction from 256 bits up");
         if constexpr (W == 16) {
