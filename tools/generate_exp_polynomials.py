@@ -9,12 +9,14 @@ On |t| <= ln2/2 (the reduced argument of e^x = 2^k e^t):
 and on |l| <= 1, without a reduction (kl_estimates when every |l| of a group is below 1):
   g11:  g(l) = (e^l - 1 - l)/l^2, degree 11 (~1.4e-14), for simd/detail/constants.hpp (float input)
   r12:  r(l) = (h(l) - 1/6)/l with h(l) = (e^l - 1 - l - l^2/2)/l^3, degree 12 (~1e-16), for
-        core/detail/branch_free.hpp (double input)
+        core/detail/branch_free.hpp (the 2-ulp tier)
+  c12:  h(l) itself, degree 12 (~1.4e-16), split into even and odd parts in l^2, for
+        simd/detail/constants.hpp (the 3-ulp tier of kl_estimates on double input)
   float: g and (1 + (l - 1)e^l)/l^2 with float coefficients, degrees 7 and 8, for the float lanes
         (checked by emulating their float evaluation: <= 2.2 and <= 2.6 float ulp of phi and rho)
 Chebyshev fits (mpmath.chebyfit, 40 digits), coefficients rounded to double, then the rounded
 polynomials checked on a dense grid against mpmath. Run: python3 tools/generate_exp_polynomials.py
-(needs Debian's python3-mpmath); paste the printed arrays into simd/detail/constants.hpp (exp6, g5, g8, g11) and
+(needs Debian's python3-mpmath); paste the printed arrays into simd/detail/constants.hpp (exp6, g5, g8, c12, g11) and
 core/detail/branch_free.hpp (r12).
 """
 import mpmath as mp
@@ -78,6 +80,20 @@ r12 = fit(r, 12, half_width=mp.mpf(1))
 worst_r = worst_relative(r12, r, half_width=mp.mpf(1))
 print("// r12: max relative error of r on [-1, 1]: %.3g" % float(worst_r))
 print("inline constexpr double small_residual_r[13] = {%s};" % ", ".join(c.hex() for c in r12))
+
+
+# kl_estimates on double input (include/kldiv/simd/detail/exp_residuals.hpp, residuals_within_3ulp_near_zero):
+# h(l) = (e^l - 1 - l - l^2/2)/l^3 on [-1, 1] to degree 12, written E(l^2) + l*O(l^2) so that h(-l) is one FMA more.
+def cubic(t):
+    if abs(t) < mp.mpf("1e-6"):
+        return mp.mpf(1) / 6 + t / 24 + t * t / 120 + t**3 / 720
+    return (mp.exp(t) - 1 - t - t * t / 2) / t**3
+
+
+c12 = fit(cubic, 12, half_width=mp.mpf(1))
+print("// c12: max relative error of h on [-1, 1]: %.3g" % float(worst_relative(c12, cubic, half_width=mp.mpf(1))))
+print("inline constexpr double cubic_residual_unit_even[7] = {%s};" % ", ".join(c.hex() for c in c12[0::2]))
+print("inline constexpr double cubic_residual_unit_odd[6] = {%s};" % ", ".join(c.hex() for c in c12[1::2]))
 
 
 # kl_estimates on float input (include/kldiv/simd/detail/exp_residuals.hpp, residuals_within_float_near_zero_lanes): g on

@@ -223,8 +223,8 @@ template <real T>
 /// 16·u·Σ(x − s)² + 2e·√(Σx²·M2) + e²·Σx² (e = 8u, the per-sample bound; s the first block's
 /// mean) of the exact terms x, whatever n: blocks are summed pairwise in lanes and merged in
 /// compensated sums (kl_estimates(policy, …) merges its 2¹⁶-sample chunks by Chan's formula).
-/// - double input: per-sample values ≤ 2 ulp of those of ℓ = fl(log p − log q) (|ℓ| < 1: a
-///   direct series with double-word corrections, measured ≤ 1 ulp; elsewhere expm1mx and
+/// - double input: per-sample values ≤ 3 ulp of those of ℓ = fl(log p − log q) (|ℓ| < 1: a
+///   direct series, ρ as eˡ·φ(−ℓ), measured ≤ 2.43 ulp; elsewhere the 2-ulp expm1mx and
 ///   rlogr_residual); the terms are those of that ℓ.
 /// - float input, plain (no clamp, weights or mask), on AVX2+FMA and AVX-512: float lanes where
 ///   |ℓ| < 1, the terms those of the exact log p − log q: φ and ρ ≤ 4 ulp of them (with ρ, ℓ's

@@ -53,6 +53,7 @@ struct residual_array_body {
     KLDIV_VECTOR_INLINE static void run(const T* in, T* out, std::size_t n) noexcept {
         if constexpr (std::is_same_v<T, double>) {
             constexpr std::size_t block = 256;
+            bool expect_outside = false;  // near_zero_or_full_range's guess, block to block
             for (std::size_t start = 0; start < n; start += block) {
                 const double* x = in + start;
                 double* y = out + start;
@@ -64,10 +65,11 @@ struct residual_array_body {
                                   double phi, rho;
                                   residuals_within_2ulp_near_zero<UseFma>(x[i], phi, rho);
                                   y[i] = Reverse ? rho : phi;
+                                  return outside(i);
                               },
                               [&](std::size_t i)
                                   __attribute__((always_inline)) { full_range<UseFma>(x + i, y + i, 1); },
-                              outside);
+                              outside, expect_outside);
             }
         } else {
             full_range<UseFma>(in, out, n);

@@ -52,12 +52,14 @@ static_assert(block_size % 32 == 0, "means_and_m2s pads the value arrays to a mu
 /// given (each combination is its own instantiation, so the loops stay branch-free and
 /// vectorise). A masked sample's log-probabilities and weight are never read into the
 /// arithmetic (padding may hold anything). Double input takes the near-zero residuals (no
-/// reduction, |ℓ| < 1, residuals_within_2ulp_near_zero) when at most max_scalar_fixups samples of the block lie outside that
+/// reduction, |ℓ| < 1, residuals_within_3ulp_near_zero) when at most max_scalar_fixups samples of the block lie outside that
 /// range (those few are redone with the full-range residuals), else the full-range residuals for
-/// the whole block (near_zero_or_full_range).
+/// the whole block (near_zero_or_full_range; expect_outside carries its guess from block to block,
+/// false for a first block).
 template <bool UseFma, bool Clamp, bool Weights, bool Mask, unsigned Stats, class T>
 KLDIV_VECTOR_INLINE void log_ratio_block(const T* log_q, const T* log_p, std::size_t n,
-                                         const log_ratio_options& options, log_ratio_moments& out) noexcept {
+                                         const log_ratio_options& options, log_ratio_moments& out,
+                                         bool& expect_outside) noexcept {
     alignas(64) double v1[block_size], v2[block_size], v3[block_size], v4[block_size], keep[block_size];
     const T* weights = static_cast<const T*>(options.weights);
     const std::uint8_t* mask = options.mask;
@@ -126,13 +128,15 @@ KLDIV_VECTOR_INLINE void log_ratio_block(const T* log_q, const T* log_p, std::si
         near_zero_or_full_range(
             n,
             [&](std::size_t i) __attribute__((always_inline)) {
-                sample(
+                const double l = sample(
                     i, [](double x, double& c, double& d)
-                           __attribute__((always_inline)) { residuals_within_2ulp_near_zero<UseFma>(x, c, d); });
+                           __attribute__((always_inline)) { residuals_within_3ulp_near_zero<UseFma>(x, c, d); });
+                return !(std::fabs(l) < near_zero_limit);
             },
             [&](std::size_t i) __attribute__((always_inline)) { sample(i, full_range); },
             [&](std::size_t i)
-                __attribute__((always_inline)) { return !(std::fabs(log_ratio(i)) < near_zero_limit); });
+                __attribute__((always_inline)) { return !(std::fabs(log_ratio(i)) < near_zero_limit); },
+            expect_outside);
     }
     double count = static_cast<double>(n);
     if constexpr (Mask) count = block_sum(keep, n);  // exact: a sum of at most 256 ones
@@ -175,13 +179,15 @@ struct log_ratio_blocks_body {
     template <bool Clamp, bool Weights, bool Mask, unsigned Stats>
     KLDIV_VECTOR_INLINE static void run(const T* log_q, const T* log_p, std::size_t n, const log_ratio_options& options,
                                         Sink& sink) noexcept {
+        bool expect_outside = false;
         for (std::size_t start = 0; start < n; start += block_size) {
             const std::size_t count = (n - start < block_size) ? n - start : block_size;
             log_ratio_options shifted = options;
             if (Weights) shifted.weights = static_cast<const T*>(options.weights) + start;
             if (Mask) shifted.mask = options.mask + start;
             log_ratio_moments block;
-            log_ratio_block<UseFma, Clamp, Weights, Mask, Stats>(log_q + start, log_p + start, count, shifted, block);
+            log_ratio_block<UseFma, Clamp, Weights, Mask, Stats>(log_q + start, log_p + start, count, shifted, block,
+                                                                 expect_outside);
             sink(block);
         }
     }
@@ -505,6 +511,7 @@ struct float_lanes_blocks {
             return shifted;
         };
         // 0/1 = no FMA is the portable choice for log_ratio_block here: these are not the hot paths.
+        bool unused = false;  // log_ratio_block's guess: double input only
         std::size_t start = 0;
         const std::size_t vector_end = n - n % W;
         while (start < vector_end) {
@@ -524,7 +531,7 @@ struct float_lanes_blocks {
                 for (std::size_t sub = start; sub < start + count; sub += block_size) {
                     const std::size_t m = (start + count - sub < block_size) ? start + count - sub : block_size;
                     log_ratio_block<false, Clamp, Weights, Mask, Stats>(log_q + sub, log_p + sub, m, options_at(sub),
-                                                                        block);
+                                                                        block, unused);
                     sink(block);
                 }
             }
@@ -533,7 +540,7 @@ struct float_lanes_blocks {
         if (start < n) {
             log_ratio_moments block;
             log_ratio_block<false, Clamp, Weights, Mask, Stats>(log_q + start, log_p + start, n - start,
-                                                                options_at(start), block);
+                                                                options_at(start), block, unused);
             sink(block);
         }
     }
@@ -585,7 +592,7 @@ struct log_ratio_variants {
 
 /// Runs the log-ratio kernel on the active instruction set (simd::active_isa()), calling
 /// sink(log_ratio_moments) once per block (256 samples, 2048 for float input), in order. Double
-/// input: residuals ≤ 2 ulp, sums per block in double. Float input: plain_float_block (float
+/// input: residuals ≤ 3 ulp, sums per block in double. Float input: plain_float_block (float
 /// lanes, the statistics' bounds in float units) or float_lanes_block (double lanes). Blocks are
 /// merged by the caller (Chan), so results do not depend on the ISA beyond those bounds.
 template <class T, class Sink>

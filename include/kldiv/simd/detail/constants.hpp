@@ -79,6 +79,16 @@ inline constexpr double phi_over_l2_unit_degree11[12] = {
     0x1.fffffffffff9ap-2,  0x1.5555555555548p-3,  0x1.5555555563b32p-5,  0x1.1111111114e46p-7,
     0x1.6c16c15724e9bp-10, 0x1.a01a0194f26fcp-13, 0x1.a01a17f3de1a9p-16, 0x1.71de4639b431cp-19,
     0x1.27da3ae78ce94p-22, 0x1.ae58e200253c4p-26, 0x1.23b1d66b0b6e4p-29, 0x1.6638d02a28c3bp-33};
+// c(l) = (eˡ − 1 − l − l²/2)/l³ on |l| ≤ 1, degree 12 (1.4e-16 relative), split into its even and
+// odd parts in s = l²: c(l) = E(s) + l·O(s), so c(−l) = E(s) − l·O(s) costs one FMA more
+// (residuals_within_3ulp_near_zero: φ(l) and φ(−l) from one evaluation).
+inline constexpr double cubic_residual_unit_even[7] = {0x1.5555555555555p-3,  0x1.111111111110cp-7,
+                                                       0x1.a01a01a01c473p-13, 0x1.71de3a50e1a90p-19,
+                                                       0x1.ae645e47b6c91p-26, 0x1.611de666e6f62p-33,
+                                                       0x1.b3abc9d5726c6p-41};
+inline constexpr double cubic_residual_unit_odd[6] = {0x1.555555555553fp-5,  0x1.6c16c16c1b969p-10,
+                                                      0x1.a01a0196706bcp-16, 0x1.27e503be9a488p-22,
+                                                      0x1.1ee6aae315faep-29, 0x1.991796f104bc7p-37};
 // The float-lane tier (exp_residuals.hpp, residuals_in_float_lanes), coefficients in float, for
 // φ = (l·l)·g(l) and ρ = (l·l)·h(l) with h(l) = (1 + (l − 1)eˡ)/l², evaluated in float with FMA
 // on |l| < 1 as the lanes do (c₀ + l·q(l), q by Estrin): ≤ 2.18 and ≤ 2.64 float ulp (the generator

@@ -173,21 +173,32 @@ KLDIV_VECTOR_INLINE void means_and_m2s(double* const (&v)[4], double* keep, std:
 /// (near_zero_or_full_range).
 inline constexpr std::size_t max_scalar_fixups = 8;
 
-/// Elements 0 … n−1 of a block, each by near_zero(i) (the reduction-free evaluator, |x| < 1) or
-/// full_range(i): a first pass counts the elements outside near_zero's range (outside(i)); with
-/// more than max_scalar_fixups the block goes to full_range(i) whole, else near_zero(i) runs for
-/// every element and full_range(i) redoes the few. Both evaluators must be of the same tier.
+/// Elements 0 … n−1 of a block, each by near_zero(i) (the reduction-free evaluator, |x| < 1; it
+/// returns outside(i), from the argument it has at hand) or full_range(i), counting the elements
+/// outside near_zero's range (outside(i)): with more than
+/// max_scalar_fixups the block goes to full_range(i) whole, else near_zero(i) runs for every
+/// element and full_range(i) redoes the few. The count is taken in near_zero's loop, unless
+/// expect_outside (the previous block's outcome, updated here) says the block will most likely
+/// go whole to full_range: then a pass of its own counts first, and near_zero's work is not
+/// thrown away (a separate pass cost 25 % of kl_estimates' double k3 where nothing is outside).
+/// full_range must be of near_zero's tier or a tighter one (the result's bound is near_zero's).
 /// Every loop is one the vectoriser takes (the count is a lane sum of 0/1).
 template <class NearZero, class FullRange, class Outside>
 KLDIV_VECTOR_INLINE void near_zero_or_full_range(std::size_t n, NearZero&& near_zero, FullRange&& full_range,
-                                                 Outside&& outside) noexcept {
+                                                 Outside&& outside, bool& expect_outside) noexcept {
     std::uint64_t count = 0;
-    for (std::size_t i = 0; i < n; ++i) count += outside(i) ? 1 : 0;
+    if (expect_outside) {
+        for (std::size_t i = 0; i < n; ++i) count += outside(i) ? 1 : 0;
+        if (count <= max_scalar_fixups)
+            for (std::size_t i = 0; i < n; ++i) near_zero(i);
+    } else {
+        for (std::size_t i = 0; i < n; ++i) count += near_zero(i) ? 1 : 0;
+    }
+    expect_outside = count > max_scalar_fixups;
     if (count > max_scalar_fixups) {
         for (std::size_t i = 0; i < n; ++i) full_range(i);
         return;
     }
-    for (std::size_t i = 0; i < n; ++i) near_zero(i);
     if (count > 0)
         for (std::size_t i = 0; i < n; ++i)
             if (outside(i)) full_range(i);
