@@ -318,10 +318,11 @@ KLDIV_VECTOR_INLINE bool float_lanes_block(const float* log_q, const float* log_
 /// a register), ℓ², φ and ρ are evaluated in float lanes (residuals_in_float_lanes) and each lane
 /// keeps its four values' sum (pairwise: exact for equal values) and their M2 about their own mean
 /// m (x·2⁶⁰ − m·2⁶⁰ by one FMA, squared and summed: the scale keeps every square such a group can
-/// have in float's normal range); two unmasked groups are merged in float (Chan: M2a + M2b +
-/// 2(ma − mb)²); the sums, the M2 and the means' offsets m − s from the block's shift s then go
-/// to double lanes, where the spread between the groups is summed as 4·Σ(m − s) and 4·Σ(m − s)²
-/// (a pair counting twice). So M2 is centred twice — nothing cancels in float — and the bound
+/// have in float's normal range); unmasked groups are merged in float, in pairs and pairs of
+/// pairs (Chan: M2a + M2b + (c/2)(ma − mb)² for two sets of c a lane); the sums, the M2 and the
+/// means' offsets m − s from the block's shift s then go to double lanes, where the spread
+/// between the groups is summed as 4·Σ(m − s) and 4·Σ(m − s)² (a merged set of 4k counting k
+/// times). So M2 is centred twice — nothing cancels in float — and the bound
 /// is on Σ(x − x̄)² itself. Samples outside (NaN, ±inf, |ℓ| ≥ 1, tiny ℓ) take the exact ℓ in double
 /// lanes after the loop (residuals_within_float_lanes, watched for |ℓ| > 640 and non-finite),
 /// summing x − s and (x − s)² in double: where one or two lanes of a group hold them, those lanes'
@@ -390,7 +391,7 @@ KLDIV_VECTOR_INLINE bool plain_float_block(const float* log_q, const float* log_
             sum[s] += low + high;
             D a_low = low * (1.0 / Count) - shift[s], a_high = high * (1.0 / Count) - shift[s];
             if constexpr (Masked) a_low *= valid_low, a_high *= valid_high;
-            constexpr double times = Count / group;  // 1 or 2: exact
+            constexpr double times = Count / group;  // 1, 2 or 4: exact
             shifted[s] += (a_low + a_high) * times;
             squares[s] += (a_low * a_low + a_high * a_high) * times;
         }
@@ -425,26 +426,36 @@ KLDIV_VECTOR_INLINE bool plain_float_block(const float* log_q, const float* log_
         }
         return moments;
     };
-    // Unmasked groups go to the double lanes in pairs (half the widening and offset work a
-    // sample; k3 alone +10 %, all four +9 % on Zen 5): the pair's M2 is Chan's, M2a + M2b +
-    // 2(ma − mb)² in float — every term ≥ 0, nothing cancels — about the pair's mean; the pair's
-    // sum is one more float rounding (the mean's bound has room for it).
-    group_moments pending{};
-    bool has_pending = false;
+    // Unmasked groups go to the double lanes four at a time (a quarter of the widening and offset
+    // work a sample): merged in float in pairs, then pairs of pairs, by Chan's formula for two
+    // sets of c samples a lane, M2a + M2b + (c/2)(ma − mb)² — every term ≥ 0, nothing cancels.
+    const auto merge = [&]<int Count>(const group_moments& a, const group_moments& b) __attribute__((always_inline)) {
+        group_moments m{};
+        for (int s = 0; s < 4; ++s) {
+            if (!wanted(s)) continue;
+            const F gap = a.centre[s] - b.centre[s];
+            m.total[s] = a.total[s] + b.total[s];
+            m.centre[s] = m.total[s] * (up / (2 * Count));  // exact
+            m.m2[s] = (gap * (Count / 2.0f)) * gap + (a.m2[s] + b.m2[s]);
+        }
+        return m;
+    };
+    group_moments pending{}, pending_pair{};
+    bool has_pending = false, has_pending_pair = false;
     const auto unmasked_group = [&](const group_moments& g) __attribute__((always_inline)) {
         if (!has_pending) {
             pending = g, has_pending = true;
-        } else {
-            group_moments pair{};
-            for (int s = 0; s < 4; ++s) {
-                if (!wanted(s)) continue;
-                const F gap = pending.centre[s] - g.centre[s];
-                pair.total[s] = pending.total[s] + g.total[s];
-                pair.m2[s] = (gap * 2.0f) * gap + (pending.m2[s] + g.m2[s]);
-            }
-            to_double.template operator()<2 * group, false>(pair, D{}, D{});
-            has_pending = false;
+            return;
         }
+        has_pending = false;
+        const group_moments pair = merge.template operator()<group>(pending, g);
+        if (!has_pending_pair) {
+            pending_pair = pair, has_pending_pair = true;
+            return;
+        }
+        has_pending_pair = false;
+        to_double.template operator()<4 * group, false>(merge.template operator()<2 * group>(pending_pair, pair), D{},
+                                                       D{});
     };
     // Half a register of exact ℓ in double lanes, watched; valid (1 or 0 a lane) leaves padding
     // lanes (ℓ = 0) out of the offsets from the shift.
@@ -513,6 +524,7 @@ KLDIV_VECTOR_INLINE bool plain_float_block(const float* log_q, const float* log_
             for (std::size_t g = 0; g < group; ++g) deferred[deferred_count++] = i + g * W;
         }
     }
+    if (has_pending_pair) to_double.template operator()<2 * group, false>(pending_pair, D{}, D{});
     if (has_pending) to_double.template operator()<group, false>(pending, D{}, D{});
     for (; i < n; i += W) deferred[deferred_count++] = i;
     for (std::size_t k = 0; k < deferred_count; ++k) double_register(deferred[k]);
