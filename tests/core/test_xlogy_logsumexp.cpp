@@ -11,8 +11,8 @@
 #include "support/quad_reference.hpp"
 
 namespace {
-constexpr double inf = std::numeric_limits<double>::infinity();
-constexpr double quiet_nan = std::numeric_limits<double>::quiet_NaN();
+constexpr double infinity = std::numeric_limits<double>::infinity();
+constexpr double nan_value = std::numeric_limits<double>::quiet_NaN();
 }  // namespace
 
 TEMPLATE_TEST_CASE("xlogy follows 0·log 0 = 0 and propagates NaN", "[core][xlogy]", float, double, long double) {
@@ -37,12 +37,12 @@ TEMPLATE_TEST_CASE("xlogy follows 0·log 0 = 0 and propagates NaN", "[core][xlog
 
 TEST_CASE("log_sum_exp special values", "[core][log_sum_exp]") {
     using span = std::span<const double>;
-    CHECK(kldiv::log_sum_exp(span{}) == -inf);
-    const std::vector<double> all_minus_inf{-inf, -inf};
-    CHECK(kldiv::log_sum_exp(span(all_minus_inf)) == -inf);
-    const std::vector<double> with_inf{1.0, inf, -inf};
-    CHECK(kldiv::log_sum_exp(span(with_inf)) == inf);
-    const std::vector<double> with_nan{1.0, quiet_nan, inf};
+    CHECK(kldiv::log_sum_exp(span{}) == -infinity);
+    const std::vector<double> all_minus_inf{-infinity, -infinity};
+    CHECK(kldiv::log_sum_exp(span(all_minus_inf)) == -infinity);
+    const std::vector<double> with_inf{1.0, infinity, -infinity};
+    CHECK(kldiv::log_sum_exp(span(with_inf)) == infinity);
+    const std::vector<double> with_nan{1.0, nan_value, infinity};
     CHECK(std::isnan(kldiv::log_sum_exp(span(with_nan))));
     const std::vector<double> one{-3.5};
     CHECK(kldiv::log_sum_exp(span(one)) == -3.5);

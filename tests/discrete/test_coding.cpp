@@ -23,7 +23,7 @@ bool is_prefix_free(const std::vector<std::string>& codewords) {
     return true;
 }
 
-std::vector<double> random_distribution(std::size_t n, std::mt19937_64& engine) {
+std::vector<double> random_code_distribution(std::size_t n, std::mt19937_64& engine) {
     std::exponential_distribution<double> e(1.0);
     std::vector<double> p(n);
     for (auto& v : p) v = e(engine);
@@ -70,7 +70,7 @@ TEST_CASE("Shannon code lengths: exact ceilings and the entropy bounds", "[discr
     CHECK(kldiv::shannon_code_lengths(just_below)[1] == 4);
     std::mt19937_64 engine(8);
     for (int trial = 0; trial < 50; ++trial) {
-        const auto p = random_distribution(2 + engine() % 40, engine);
+        const auto p = random_code_distribution(2 + engine() % 40, engine);
         const auto lengths = kldiv::shannon_code_lengths(p);
         CHECK(kldiv::kraft_sum(lengths) <= 1.0);
         const double l = kldiv::expected_code_length(p, lengths);
@@ -90,7 +90,7 @@ TEST_CASE("Huffman codes are optimal, prefix-free and deterministic", "[discrete
 
     std::mt19937_64 engine(9);
     for (int trial = 0; trial < 30; ++trial) {
-        const auto p = random_distribution(2 + engine() % 5, engine);
+        const auto p = random_code_distribution(2 + engine() % 5, engine);
         const auto c = kldiv::huffman_code(p);
         CHECK(kldiv::expected_code_length(p, c.lengths) == Approx(brute_force_optimum(p)).epsilon(1e-12));
         CHECK(is_prefix_free(c.codewords));
@@ -111,7 +111,7 @@ TEST_CASE("Huffman edge cases: one symbol, zero probabilities, a million symbols
     CHECK(kldiv::expected_code_length(other, zero.lengths) == HUGE_VAL);
 
     std::mt19937_64 engine(10);
-    const auto big = random_distribution(1000000, engine);
+    const auto big = random_code_distribution(1000000, engine);
     const auto code = kldiv::huffman_code(big);
     const double l = kldiv::expected_code_length(big, code.lengths);
     const double h = kldiv::entropy(big, kldiv::bits);

@@ -9,14 +9,15 @@
 #include "kldiv/distributions.hpp"
 #include "kldiv/random/engine.hpp"
 #include "support/catch.hpp"
+#include "support/closed_form_checks.hpp"
 #include "support/quad_reference.hpp"
 
 using kldiv::test::quad;
 
 namespace {
 
-constexpr double inf = std::numeric_limits<double>::infinity();
-const double nan_value = std::nan("");
+using kldiv::test::inf;
+using kldiv::test::nan_value;
 
 template <class Make>
 void throws_naming(Make make, const std::string& fragment) {

@@ -16,11 +16,12 @@
 #include "kldiv/divergence.hpp"
 #include "kldiv/random/engine.hpp"
 #include "support/catch.hpp"
+#include "support/closed_form_checks.hpp"
 
 namespace {
 
-constexpr double inf = std::numeric_limits<double>::infinity();
-const double nan_value = std::numeric_limits<double>::quiet_NaN();
+using kldiv::test::inf;
+using kldiv::test::nan_value;
 
 using engine_type = kldiv::random_engine;
 

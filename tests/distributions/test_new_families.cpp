@@ -11,11 +11,12 @@
 #include "kldiv/divergence.hpp"
 #include "kldiv/random/engine.hpp"
 #include "support/catch.hpp"
+#include "support/closed_form_checks.hpp"
 
 namespace {
 #include "data/new_families.inc"
 
-constexpr double inf = std::numeric_limits<double>::infinity();
+using kldiv::test::inf;
 
 void check_relative(double got, double reference, double tolerance) {
     INFO(std::setprecision(17) << "got " << got << ", mpmath " << reference);
@@ -25,13 +26,7 @@ void check_relative(double got, double reference, double tolerance) {
         CHECK(std::fabs(got - reference) <= tolerance * std::fabs(reference));
 }
 
-template <class P, class Q>
-void check_against_monte_carlo(const P& p, const Q& q, kldiv::random_engine& engine) {
-    const double exact = kldiv::kl_divergence(p, q);
-    const auto estimate = kldiv::kl_divergence(p, q, kldiv::monte_carlo{200000}, engine);
-    INFO("exact " << exact << ", Monte Carlo " << estimate.value << " ± " << estimate.standard_error);
-    CHECK(std::fabs(estimate.value - exact) < 5 * estimate.standard_error + 1e-12);
-}
+using kldiv::test::check_against_monte_carlo;
 
 /// Sample mean and variance within 5 standard errors of mean(d) and variance(d) (the variance's
 /// standard error from the sample fourth moment); batched log_pdf equal to the scalar one.

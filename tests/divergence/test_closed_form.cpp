@@ -8,13 +8,14 @@
 #include "kldiv/divergence.hpp"
 #include "kldiv/random/engine.hpp"
 #include "support/catch.hpp"
+#include "support/closed_form_checks.hpp"
 #include "support/quad_reference.hpp"
 
 using kldiv::test::quad;
 
 namespace {
 
-constexpr double inf = std::numeric_limits<double>::infinity();
+using kldiv::test::inf;
 
 double relative_error(double got, quad reference) {
     return std::fabs(double((quad(got) - reference) / reference));
@@ -36,14 +37,7 @@ quad ref_laplace(double mp, double bp, double mq, double bq) {
     return logq(quad(bq) / quad(bp)) + d / quad(bq) + quad(bp) / quad(bq) * expq(-d / quad(bp)) - 1;
 }
 
-/// The closed form within 5 standard errors of a Monte Carlo estimate from the same pair.
-template <class P, class Q>
-void check_against_monte_carlo(const P& p, const Q& q, kldiv::random_engine& engine) {
-    const double exact = kldiv::kl_divergence(p, q);
-    const auto estimate = kldiv::kl_divergence(p, q, kldiv::monte_carlo{200000}, engine);
-    INFO("exact " << exact << ", Monte Carlo " << estimate.value << " ± " << estimate.standard_error);
-    CHECK(std::fabs(estimate.value - exact) < 5 * estimate.standard_error + 1e-12);
-}
+using kldiv::test::check_against_monte_carlo;
 
 }  // namespace
 

@@ -15,13 +15,14 @@
 #include "kldiv/distributions.hpp"
 #include "kldiv/divergence.hpp"
 #include "support/catch.hpp"
+#include "support/closed_form_checks.hpp"
 
 namespace {
 
-constexpr double inf = std::numeric_limits<double>::infinity();
+using kldiv::test::inf;
 
 // One instance of every family, in the order of the table's rows and columns.
-auto families() {
+auto family_instances() {
     const std::vector<double> two_thirds{2.0 / 3, 1.0 / 3};
     Eigen::VectorXd mean(2);
     mean << 0.1, -0.2;
@@ -117,7 +118,7 @@ std::vector<std::string> generate(std::index_sequence<I...>, std::index_sequence
 }  // namespace
 
 TEST_CASE("every ordered pair of families: closed form, +inf, or compile error", "[divergence][support_rule]") {
-    using families_t = decltype(families());
+    using families_t = decltype(family_instances());
     constexpr std::size_t n = std::tuple_size_v<families_t>;
     static_assert(n == names.size());
     const auto generated = generate<families_t>(std::make_index_sequence<n>{}, std::make_index_sequence<n>{});
@@ -131,7 +132,7 @@ TEST_CASE("every ordered pair of families: closed form, +inf, or compile error",
 }
 
 TEST_CASE("every +inf pair is +inf at run time, every closed form a number ≥ 0 or +inf", "[divergence][support_rule]") {
-    const auto instances = families();
+    const auto instances = family_instances();
     std::apply(
         [&](const auto&... p) {
             const auto row = [&](const auto& pi) {

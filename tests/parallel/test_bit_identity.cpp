@@ -16,20 +16,11 @@
 #include "kldiv/random/engine.hpp"
 #include "kldiv/random/normal.hpp"
 #include "support/catch.hpp"
+#include "support/same_bits.hpp"
 
 namespace {
 
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
-
-bool same_bits(const kldiv::running_stats& a, const kldiv::running_stats& b) {
-    return a.count() == b.count() && same_bits(a.mean(), b.mean()) &&
-           same_bits(a.sum_of_squared_deviations(), b.sum_of_squared_deviations());
-}
-
-bool same_bits(const kldiv::kl_estimate_set& a, const kldiv::kl_estimate_set& b) {
-    return same_bits(a.k1, b.k1) && same_bits(a.k2, b.k2) && same_bits(a.k3, b.k3) &&
-           same_bits(a.reverse, b.reverse) && a.clamped == b.clamped;
-}
+using kldiv::test::same_bits;
 
 const std::vector<kldiv::parallel> thread_counts = {kldiv::parallel{1}, kldiv::parallel{2}, kldiv::parallel{3},
                                                     kldiv::parallel{64}, kldiv::par};
