@@ -15,6 +15,7 @@
 #include <random>
 #include <vector>
 
+#include "inputs.hpp"
 #if defined(KLDIV_BENCH_HIGHWAY)
 #include "peer_baselines.hpp"
 #endif
@@ -24,17 +25,7 @@
 
 namespace {
 
-template <class T>
-std::vector<T> distribution(std::size_t n, std::uint64_t seed) {
-    std::mt19937_64 engine(seed);
-    std::exponential_distribution<double> e(1.0);
-    std::vector<double> p(n);
-    for (auto& v : p) v = e(engine);
-    const double total = std::accumulate(p.begin(), p.end(), 0.0);
-    std::vector<T> out(n);
-    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<T>(p[i] / total);
-    return out;
-}
+using kldiv_bench::distribution;
 
 template <class T>
 void kl_kldiv(benchmark::State& state) {

@@ -6,6 +6,7 @@
 #include <Eigen/Core>
 #include <kldiv/estimators/kl_estimates.hpp>
 
+#include "inputs.hpp"
 #if defined(KLDIV_BENCH_NATIVE_BASELINES)
 #include "native_baselines.hpp"
 #endif
@@ -19,20 +20,7 @@
 namespace {
 
 template <class T>
-struct data {
-    std::vector<T> log_q, log_p;
-    /// ℓ = 0.3x − 0.045, x ~ N(0, 1); light_tails clips x to [−3, 3] (every |ℓ| < 1).
-    explicit data(std::size_t n, bool light_tails = false) : log_q(n), log_p(n) {
-        std::mt19937_64 engine(5);
-        std::normal_distribution<double> normal(0.0, 1.0);
-        for (std::size_t i = 0; i < n; ++i) {
-            double x = normal(engine);
-            if (light_tails) x = x < -3.0 ? -3.0 : (x > 3.0 ? 3.0 : x);
-            log_q[i] = static_cast<T>(-0.5 * x * x);
-            log_p[i] = static_cast<T>(-0.5 * (x - 0.3) * (x - 0.3));
-        }
-    }
-};
+using data = kldiv_bench::log_densities<T>;
 
 template <class T>
 void finish(benchmark::State& state) {
