@@ -6,6 +6,7 @@
 // registers on both sides, one instruction set, comparable counts.
 #include <kldiv/core/expm1mx.hpp>
 #include <kldiv/core/instruction_set.hpp>
+#include <kldiv/core/log1pmx.hpp>
 #include <kldiv/discrete/logits.hpp>
 #include <kldiv/discrete/measures.hpp>
 #include <kldiv/estimators/kl_estimates.hpp>
@@ -74,6 +75,10 @@ void scalar(unsigned repeats, std::size_t n, const std::string& function) {  // 
         T total = 0;
         if (function == "exp")
             for (const T v : x) total += std::exp(v) - T(1) - v;
+        else if (function == "rlogr_residual")
+            for (const T v : x) total += kldiv::rlogr_residual(v);
+        else if (function == "log1pmx")  // of |x|, as bench_core
+            for (const T v : x) total += kldiv::log1pmx(std::fabs(v));
         else
             for (const T v : x) total += kldiv::expm1mx(v);
         sink = double(total);
@@ -103,6 +108,8 @@ int main(int argc, char** argv) {
     else if (kernel == "highway_kl_double") probability_kl<double>(repeats, n, true);
     else if (kernel == "kl_divergence_rows") rows(repeats, 8, 32000);
     else if (kernel == "expm1mx_double") scalar<double>(repeats, n, "expm1mx");
+    else if (kernel == "rlogr_residual_double") scalar<double>(repeats, n, "rlogr_residual");
+    else if (kernel == "log1pmx_double") scalar<double>(repeats, n, "log1pmx");
     else if (kernel == "exp_double") scalar<double>(repeats, n, "exp");
     else {
         std::fprintf(stderr, "unknown kernel %s\n", kernel.c_str());

@@ -24,7 +24,7 @@ printf '%-26s %s\n' kernel "instructions per element"
 for kernel in kl_estimates_k3_float xsimd_k3_float kl_estimates_all_float \
     kl_estimates_k3_double xsimd_k3_double kl_estimates_all_double \
     kl_divergence_float highway_kl_float kl_divergence_double highway_kl_double \
-    kl_divergence_rows expm1mx_double exp_double; do
+    kl_divergence_rows expm1mx_double rlogr_residual_double log1pmx_double exp_double; do
     elements=65536
     [[ $kernel == kl_divergence_rows ]] && elements=256000
     once="$(count "$kernel" 1)" eleven="$(count "$kernel" 11)"
