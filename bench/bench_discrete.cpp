@@ -103,19 +103,12 @@ void entropy_naive(benchmark::State& state) {  // −Σ p log p with libm's log
 }
 
 /// Two rows × vocabulary matrices (state.range(0) × state.range(1)) of N(0, 2²) logits.
-struct logit_matrices {
+struct logit_matrices : kldiv_bench::logit_pair {
     std::size_t rows, vocabulary;
-    std::vector<float> a, b;
     explicit logit_matrices(const benchmark::State& state)
-        : rows(static_cast<std::size_t>(state.range(0))),
-          vocabulary(static_cast<std::size_t>(state.range(1))),
-          a(rows * vocabulary),
-          b(rows * vocabulary) {
-        std::mt19937_64 engine(3);
-        std::normal_distribution<float> normal(0.0f, 2.0f);
-        for (auto& v : a) v = normal(engine);
-        for (auto& v : b) v = normal(engine);
-    }
+        : logit_pair(static_cast<std::size_t>(state.range(0)), static_cast<std::size_t>(state.range(1))),
+          rows(static_cast<std::size_t>(state.range(0))),
+          vocabulary(static_cast<std::size_t>(state.range(1))) {}
 };
 
 void logits_rows_kldiv(benchmark::State& state) {

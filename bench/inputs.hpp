@@ -40,4 +40,15 @@ struct log_densities {
     }
 };
 
+/// Two logit matrices of rows × vocabulary, every logit ~ N(0, 2²) (bench_discrete's rows).
+struct logit_pair {
+    std::vector<float> a, b;
+    logit_pair(std::size_t rows, std::size_t vocabulary) : a(rows * vocabulary), b(rows * vocabulary) {
+        std::mt19937_64 engine(3);
+        std::normal_distribution<float> normal(0.0f, 2.0f);
+        for (auto& v : a) v = normal(engine);
+        for (auto& v : b) v = normal(engine);
+    }
+};
+
 }  // namespace kldiv_bench

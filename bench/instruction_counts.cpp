@@ -53,14 +53,11 @@ void probability_kl(unsigned repeats, std::size_t n, bool highway) {
         sink = highway ? kldiv_bench::highway_kl(p.data(), q.data(), n) : double(kldiv::kl_divergence(p, q));
 }
 
-void rows(unsigned repeats, std::size_t rows, std::size_t vocabulary) {  // bench_discrete's logits
-    std::vector<float> a(rows * vocabulary), b(rows * vocabulary), out(rows);
-    std::mt19937_64 engine(3);
-    std::normal_distribution<float> normal(0.0f, 2.0f);
-    for (auto& v : a) v = normal(engine);
-    for (auto& v : b) v = normal(engine);
+void rows(unsigned repeats, std::size_t rows, std::size_t vocabulary) {
+    const kldiv_bench::logit_pair logits(rows, vocabulary);  // bench_discrete's logits
+    std::vector<float> out(rows);
     for (unsigned r = 0; r < repeats; ++r) {
-        kldiv::unchecked::kl_divergence_rows<float>(a, b, vocabulary, out);
+        kldiv::unchecked::kl_divergence_rows<float>(logits.a, logits.b, vocabulary, out);
         sink = out[0];
     }
 }
